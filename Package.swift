@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "leadgate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "leadgate", targets: ["leadgate"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // System libraries: a module map and a shim header each, no Swift.
+        .systemLibrary(name: "CPCSCLite", pkgConfig: "libpcsclite", providers: [.apt(["libpcsclite-dev"])]),
+        .systemLibrary(name: "CNFC", pkgConfig: "libnfc", providers: [.apt(["libnfc-dev"])]),
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", providers: [.apt(["libpq-dev"])]),
+        // A few C functions over libphonenumber's C++ API, so Swift needs no C++ interop.
+        .target(
+            name: "CPhoneNumber",
+            cxxSettings: [.unsafeFlags(["-std=c++17"])],
+            linkerSettings: [.linkedLibrary("phonenumber"), .linkedLibrary("stdc++")]
+        ),
+
+        .target(name: "NDEF"),
+        .target(name: "ContactFormats"),
+        .target(name: "Leads", dependencies: ["ContactFormats", "CPhoneNumber"]),
+        .executableTarget(
+            name: "leadgate",
+            dependencies: [
+                "NDEF", "ContactFormats", "Leads",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .testTarget(name: "NDEFTests", dependencies: ["NDEF"]),
+        .testTarget(name: "ContactFormatsTests", dependencies: ["ContactFormats"]),
+        .testTarget(name: "LeadsTests", dependencies: ["Leads"]),
+        .testTarget(name: "leadgateTests", dependencies: ["NDEF", "ContactFormats", "Leads"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

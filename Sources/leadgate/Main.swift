@@ -1,0 +1,5 @@
+import ContactFormats
+import NDEF
+import Leads
+
+@main struct Main { static func main() {} }
