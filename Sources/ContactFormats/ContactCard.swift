@@ -138,7 +138,7 @@ public struct PostalAddress: Sendable, Hashable {
     }
 }
 
-extension String {
+extension StringProtocol {
     /// The string without leading and trailing spaces, tabs and line breaks; no Foundation needed.
     func trimmingSpaces() -> String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }

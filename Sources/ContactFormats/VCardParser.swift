@@ -1,0 +1,528 @@
+/// Reads vCard 2.1, 3.0 and 4.0 text into contact cards.
+///
+/// The parser is lenient the way real exporters need: it unfolds CRLF, LF, CR and CR CR LF
+/// line ends, follows quoted-printable soft line breaks (which, unlike folding, keep the next
+/// line's leading space), applies CHARSET to quoted-printable and raw 8-bit values, reads
+/// 2.1 bare parameters (`TEL;CELL;PREF:`) and groups (`item1.EMAIL`), accepts lower-case
+/// keywords, a missing END, VERSION anywhere in the card, and AGENT cards nested in 2.1
+/// style. Binary values (`ENCODING=BASE64`/`b`) are skipped, never decoded as text.
+/// Unknown properties are skipped without copying their value, so a 50 MB PHOTO costs no
+/// memory.
+public struct VCardParser: Sendable {
+    /// Cards nested inside cards (2.1 AGENT) deeper than this are an error.
+    public var maximumNesting = 4
+    /// Text values longer than this are skipped with a `lineTooLong` issue.
+    public var maximumValueLength = 1 << 20
+
+    public init() {}
+
+    /// Parses every card in `bytes`.
+    ///
+    /// - Throws: `ContactFormatError.notAVCard` when there is no `BEGIN:VCARD` at all.
+    ///   Problems inside cards do not throw: they are listed in the result's `issues`,
+    ///   and the cards are returned with what could be read.
+    public func parse(_ input: [UInt8]) throws(ContactFormatError) -> VCardParseResult {
+        var bytes = input
+        if let transcoded = TextDecoding.utf8FromUTF16(input) { bytes = transcoded }
+        var state = ParseState(parser: self)
+        bytes.withUnsafeBufferPointer { state.run($0) }
+        if state.result.cards.isEmpty && !state.sawBegin {
+            throw ContactFormatError(.notAVCard, offset: 0)
+        }
+        return state.result
+    }
+}
+
+/// The cards of one input, each with the byte range it came from.
+public struct VCardParseResult: Sendable {
+    public var cards: [ParsedCard] = []
+    /// Problems that did not stop parsing: torn cards, malformed lines, skipped values.
+    public var issues: [ContactFormatError] = []
+}
+
+/// One card and where it stood in the input.
+public struct ParsedCard: Sendable {
+    public var card: ContactCard
+    /// From its BEGIN line to the end of its END line (or of the input, when torn).
+    public var range: Range<Int>
+    /// True when the input ended before the card's END line.
+    public var isTorn: Bool
+}
+
+// MARK: - Parsing state
+
+private let CR: UInt8 = 0x0D, LF: UInt8 = 0x0A, SP: UInt8 = 0x20, TAB: UInt8 = 0x09
+private let COLON: UInt8 = 0x3A, SEMI: UInt8 = 0x3B, COMMA: UInt8 = 0x2C, EQUALS: UInt8 = 0x3D
+private let QUOTE: UInt8 = 0x22, BACKSLASH: UInt8 = 0x5C, DOT: UInt8 = 0x2E
+
+/// The properties that feed a contact; every other name is skipped.
+enum PropertyName: Equatable {
+    case begin, end, version, fn, n, nickname, org, title, role, email, tel, url, adr, note, bday, agent, other
+
+    static func match(_ p: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> PropertyName {
+        // Compare ASCII case-insensitively without making a String.
+        func equals(_ word: StaticString) -> Bool {
+            guard word.utf8CodeUnitCount == range.count else { return false }
+            let w = word.utf8Start
+            var k = 0
+            for i in range {
+                var c = p[i]
+                if c >= 0x61 && c <= 0x7A { c -= 0x20 }
+                if c != w[k] { return false }
+                k += 1
+            }
+            return true
+        }
+        switch range.count {
+        case 1: return equals("N") ? .n : .other
+        case 2: return equals("FN") ? .fn : .other
+        case 3:
+            if equals("TEL") { return .tel }
+            if equals("ORG") { return .org }
+            if equals("URL") { return .url }
+            if equals("ADR") { return .adr }
+            if equals("END") { return .end }
+            return .other
+        case 4:
+            if equals("NOTE") { return .note }
+            if equals("ROLE") { return .role }
+            if equals("BDAY") { return .bday }
+            return .other
+        case 5:
+            if equals("EMAIL") { return .email }
+            if equals("TITLE") { return .title }
+            if equals("BEGIN") { return .begin }
+            if equals("AGENT") { return .agent }
+            return .other
+        case 7: return equals("VERSION") ? .version : .other
+        case 8: return equals("NICKNAME") ? .nickname : .other
+        default: return .other
+        }
+    }
+}
+
+enum ValueEncoding { case text, quotedPrintable, binary }
+
+/// What the name and parameters of a content line say about its value.
+struct LineHeader {
+    var name: PropertyName = .other
+    var encoding: ValueEncoding = .text
+    var charset: TextDecoding.Charset?
+    var types: [String] = []
+    var valueIsURI = false
+}
+
+/// A card being filled in, with the parts that can only be settled at its END.
+struct CardBuilder {
+    var card = ContactCard(format: .vcard)
+    var start: Int
+    var nComponents: [[String]]?
+    var notes: [String] = []
+    var isNested: Bool
+
+    mutating func finish() -> ContactCard {
+        if let n = nComponents {
+            // 2.1 has no comma lists in N: put back the commas split off before VERSION was known.
+            let is21 = card.version?.hasPrefix("2") ?? false
+            let parts: [[String]] = is21 ? n.map { $0.isEmpty ? [] : [$0.joined(separator: ",")] } : n
+            func part(_ i: Int) -> [String] { i < parts.count ? parts[i].filter { !$0.isEmpty } : [] }
+            card.name = StructuredName(family: part(0), given: part(1), additional: part(2),
+                                       prefixes: part(3), suffixes: part(4))
+        }
+        if !notes.isEmpty { card.note = notes.joined(separator: "\n") }
+        return card
+    }
+}
+
+struct ParseState {
+    let parser: VCardParser
+    var result = VCardParseResult()
+    var stack: [CardBuilder] = []
+    var sawBegin = false
+    /// An `AGENT:` with an empty value: the next BEGIN opens a nested card, not a new one.
+    var agentPending = false
+    var scratch: [UInt8] = []
+    var decoded: [UInt8] = []
+    var charsetBuffer: [UInt8] = []
+
+    init(parser: VCardParser) {
+        self.parser = parser
+        scratch.reserveCapacity(256)
+        decoded.reserveCapacity(256)
+        charsetBuffer.reserveCapacity(256)
+    }
+
+    /// The physical line starting at `pos`: its content range and where the next one starts.
+    /// CR LF, LF, a lone CR and CR CR LF each end one line.
+    @inline(__always)
+    static func physicalLine(_ p: UnsafeBufferPointer<UInt8>, _ pos: Int) -> (end: Int, next: Int) {
+        var i = pos
+        let n = p.count
+        while i < n {
+            let c = p[i]
+            if c == LF { return (i, i + 1) }
+            if c == CR {
+                if i + 1 < n && p[i + 1] == LF { return (i, i + 2) }
+                if i + 2 < n && p[i + 1] == CR && p[i + 2] == LF { return (i, i + 3) }
+                return (i, i + 1)
+            }
+            i += 1
+        }
+        return (n, n)
+    }
+
+    mutating func run(_ p: UnsafeBufferPointer<UInt8>) {
+        var pos = 0
+        if p.count >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { pos = 3 }
+        let n = p.count
+        while pos < n {
+            let lineStart = pos
+            let (end, next) = Self.physicalLine(p, pos)
+            pos = next
+            if end == lineStart { continue }
+            // Leading white space on a line that is not a continuation (we are at a line
+            // start here) is noise some exporters add; skip it.
+            var s = lineStart
+            while s < end && (p[s] == SP || p[s] == TAB) { s += 1 }
+            if s == end { continue }
+            guard let colon = Self.findColon(p, s, end) else {
+                // A folded header, or junk. Assemble the folded line and look again.
+                scratch.removeAll(keepingCapacity: true)
+                scratch.append(contentsOf: UnsafeBufferPointer(rebasing: p[s..<end]))
+                pos = appendFolded(p, pos, quotedPrintable: false)
+                let assembled = scratch
+                assembled.withUnsafeBufferPointer { q in
+                    if let c = Self.findColon(q, 0, q.count) {
+                        handleLine(q, 0, c, q.count, offset: lineStart, continuation: nil)
+                    } else if !stack.isEmpty {
+                        result.issues.append(ContactFormatError(.malformedLine, offset: lineStart))
+                    }
+                }
+                continue
+            }
+            var header = Self.parseHeader(p, s, colon)
+            // Fast path: a one-line value is used in place, without copying.
+            let foldFollows = pos < n && (p[pos] == SP || p[pos] == TAB)
+            let qpContinues = header.encoding == .quotedPrintable && end > colon + 1 && p[end - 1] == EQUALS && pos < n
+            let base64Continues = header.encoding == .binary && pos < n && Self.isBareBase64Line(p, pos)
+            if !foldFollows && !qpContinues && !base64Continues {
+                handleParsed(&header, UnsafeBufferPointer(rebasing: p[(colon + 1)..<end]), offset: lineStart, lineEnd: pos)
+                continue
+            }
+            if header.name == .other || header.encoding == .binary {
+                pos = skipContinuations(p, pos, header: header, lastByte: p[end - 1])
+                continue
+            }
+            scratch.removeAll(keepingCapacity: true)
+            scratch.append(contentsOf: UnsafeBufferPointer(rebasing: p[(colon + 1)..<end]))
+            pos = appendFolded(p, pos, quotedPrintable: header.encoding == .quotedPrintable)
+            let value = scratch
+            value.withUnsafeBufferPointer { v in
+                handleParsed(&header, v, offset: lineStart, lineEnd: pos)
+            }
+        }
+        // Input ended inside cards: keep what they hold, flagged as torn.
+        while let builder = stack.popLast() {
+            result.issues.append(ContactFormatError(.missingEnd, offset: builder.start))
+            if !builder.isNested {
+                var b = builder
+                result.cards.append(ParsedCard(card: b.finish(), range: b.start..<n, isTorn: true))
+            }
+        }
+    }
+
+    /// Appends continuation lines to `scratch`: folded lines without their first white-space
+    /// character, and after a quoted-printable soft break (`=` at the end) the whole next line.
+    mutating func appendFolded(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, quotedPrintable: Bool) -> Int {
+        var pos = start
+        let n = p.count
+        while pos < n {
+            if quotedPrintable, scratch.last == EQUALS {
+                scratch.removeLast()
+                let (end, next) = Self.physicalLine(p, pos)
+                scratch.append(contentsOf: UnsafeBufferPointer(rebasing: p[pos..<end]))
+                pos = next
+            } else if p[pos] == SP || p[pos] == TAB {
+                let (end, next) = Self.physicalLine(p, pos)
+                scratch.append(contentsOf: UnsafeBufferPointer(rebasing: p[(pos + 1)..<end]))
+                pos = next
+            } else {
+                break
+            }
+            if scratch.count > parser.maximumValueLength { break }
+        }
+        return pos
+    }
+
+    /// Moves past the continuation lines of a value that is not needed, copying nothing.
+    func skipContinuations(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, header: LineHeader, lastByte: UInt8) -> Int {
+        var pos = start
+        var last = lastByte
+        let n = p.count
+        while pos < n {
+            let (end, next) = Self.physicalLine(p, pos)
+            let qpBreak = header.encoding == .quotedPrintable && last == EQUALS
+            let folded = p[pos] == SP || p[pos] == TAB
+            // 2.1 writers put BASE64 lines unindented, ended by a blank line.
+            let bareBase64 = header.encoding == .binary && end > pos && Self.isBareBase64Line(p, pos)
+            guard qpBreak || folded || bareBase64 else { break }
+            if end > pos { last = p[end - 1] } else { last = 0 }
+            pos = next
+        }
+        return pos
+    }
+
+    /// A non-empty line of only base64 characters: a 2.1 binary value going on unindented.
+    static func isBareBase64Line(_ p: UnsafeBufferPointer<UInt8>, _ pos: Int) -> Bool {
+        let (end, _) = physicalLine(p, pos)
+        guard end > pos else { return false }
+        for i in pos..<end {
+            let c = p[i]
+            let ok = (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39)
+                || c == 0x2B || c == 0x2F || c == EQUALS || c == SP || c == TAB
+            if !ok { return false }
+        }
+        return true
+    }
+
+    /// The first `:` outside a quoted parameter value.
+    static func findColon(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int) -> Int? {
+        var quoted = false
+        var i = s
+        while i < e {
+            let c = p[i]
+            if c == QUOTE { quoted.toggle() }
+            else if c == COLON && !quoted { return i }
+            i += 1
+        }
+        // An unbalanced quote: fall back to the first colon at all.
+        if quoted {
+            for j in s..<e where p[j] == COLON { return j }
+        }
+        return nil
+    }
+
+    static func parseHeader(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ colon: Int) -> LineHeader {
+        var header = LineHeader()
+        var nameEnd = s
+        while nameEnd < colon && p[nameEnd] != SEMI { nameEnd += 1 }
+        var nameStart = s
+        for i in s..<nameEnd where p[i] == DOT { nameStart = i + 1 }
+        header.name = PropertyName.match(p, nameStart..<nameEnd)
+        var i = nameEnd
+        let wantsTypes = header.name == .tel || header.name == .email || header.name == .adr || header.name == .url
+        while i < colon {
+            // p[i] is ';'
+            let paramStart = i + 1
+            var j = paramStart
+            var quoted = false
+            while j < colon {
+                let c = p[j]
+                if c == QUOTE { quoted.toggle() } else if c == SEMI && !quoted { break }
+                j += 1
+            }
+            applyParameter(p, paramStart..<j, to: &header, wantsTypes: wantsTypes)
+            i = j
+        }
+        return header
+    }
+
+    static func applyParameter(_ p: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, to header: inout LineHeader, wantsTypes: Bool) {
+        guard !range.isEmpty else { return }
+        var eq = range.lowerBound
+        while eq < range.upperBound && p[eq] != EQUALS { eq += 1 }
+        func lowered(_ r: Range<Int>) -> String {
+            var bytes = [UInt8]()
+            bytes.reserveCapacity(r.count)
+            for k in r {
+                var c = p[k]
+                if c == QUOTE { continue }
+                if c >= 0x41 && c <= 0x5A { c += 0x20 }
+                bytes.append(c)
+            }
+            return String(decoding: bytes, as: UTF8.self).trimmingSpaces()
+        }
+        if eq == range.upperBound {
+            // 2.1 bare parameter: an encoding, or else a type.
+            let word = lowered(range)
+            switch word {
+            case "quoted-printable": header.encoding = .quotedPrintable
+            case "base64", "b": header.encoding = .binary
+            case "8bit", "7bit": break
+            default: if wantsTypes && !word.isEmpty { header.types.append(word) }
+            }
+            return
+        }
+        let key = lowered(range.lowerBound..<eq)
+        let valueRange = (eq + 1)..<range.upperBound
+        switch key {
+        case "encoding":
+            switch lowered(valueRange) {
+            case "quoted-printable": header.encoding = .quotedPrintable
+            case "b", "base64": header.encoding = .binary
+            default: break
+            }
+        case "charset":
+            header.charset = TextDecoding.charset(named: lowered(valueRange))
+        case "type":
+            if wantsTypes {
+                for t in lowered(valueRange).split(separator: ",") {
+                    let word = t.trimmingSpaces()
+                    if !word.isEmpty { header.types.append(word) }
+                }
+            }
+        case "value":
+            header.valueIsURI = lowered(valueRange) == "uri"
+        case "pref":
+            if wantsTypes { header.types.append("pref") }
+        default:
+            break
+        }
+    }
+
+    // MARK: Properties
+
+    mutating func handleLine(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ colon: Int, _ end: Int, offset: Int, continuation: Int?) {
+        var header = Self.parseHeader(p, s, colon)
+        handleParsed(&header, UnsafeBufferPointer(rebasing: p[(colon + 1)..<end]), offset: offset, lineEnd: continuation ?? offset)
+    }
+
+    mutating func handleParsed(_ header: inout LineHeader, _ raw: UnsafeBufferPointer<UInt8>, offset: Int, lineEnd: Int) {
+        switch header.name {
+        case .begin:
+            guard Self.equalsIgnoringCase(raw, "VCARD") else { return }
+            sawBegin = true
+            if !stack.isEmpty && !agentPending {
+                // A new card before the last one ended: the last one is torn.
+                var torn = stack.removeLast()
+                result.issues.append(ContactFormatError(.missingEnd, offset: torn.start))
+                if !torn.isNested {
+                    result.cards.append(ParsedCard(card: torn.finish(), range: torn.start..<offset, isTorn: true))
+                }
+                // Unwind any open nested cards too: they belonged to the torn one.
+                stack.removeAll()
+            }
+            if stack.count >= parser.maximumNesting {
+                result.issues.append(ContactFormatError(.nestingTooDeep, offset: offset))
+                return
+            }
+            stack.append(CardBuilder(start: offset, isNested: agentPending && !stack.isEmpty))
+            agentPending = false
+            return
+        case .end:
+            guard Self.equalsIgnoringCase(raw, "VCARD") else { return }
+            guard var builder = stack.popLast() else {
+                result.issues.append(ContactFormatError(.unexpectedEnd, offset: offset))
+                return
+            }
+            let card = builder.finish()
+            // A nested AGENT card describes someone else; it is read but is not this lead.
+            if !builder.isNested {
+                result.cards.append(ParsedCard(card: card, range: builder.start..<lineEnd, isTorn: false))
+            }
+            return
+        case .other:
+            agentPending = false
+            return
+        default:
+            break
+        }
+        guard !stack.isEmpty else { return }
+        agentPending = false
+        if header.encoding == .binary { return }
+        if raw.count > parser.maximumValueLength {
+            result.issues.append(ContactFormatError(.lineTooLong, offset: offset))
+            return
+        }
+        if header.name == .agent {
+            // 2.1 puts the agent's card on the following lines; 3.0 escapes it into the value.
+            agentPending = Self.isBlank(raw)
+            return
+        }
+        decodeValue(raw, header: header)
+        let index = stack.count - 1
+        decoded.withUnsafeBufferPointer { v in
+            apply(header, v, to: &stack[index])
+        }
+    }
+
+    /// Decodes quoted-printable and the charset into `decoded`, as UTF-8 still escaped.
+    mutating func decodeValue(_ raw: UnsafeBufferPointer<UInt8>, header: LineHeader) {
+        decoded.removeAll(keepingCapacity: true)
+        if header.encoding == .quotedPrintable {
+            charsetBuffer.removeAll(keepingCapacity: true)
+            QuotedPrintable.decode(raw, into: &charsetBuffer)
+            charsetBuffer.withUnsafeBufferPointer { TextDecoding.appendUTF8($0, charset: header.charset, to: &decoded) }
+        } else {
+            TextDecoding.appendUTF8(raw, charset: header.charset, to: &decoded)
+        }
+    }
+
+    func apply(_ header: LineHeader, _ v: UnsafeBufferPointer<UInt8>, to builder: inout CardBuilder) {
+        switch header.name {
+        case .version:
+            builder.card.version = VCardText.unescaped(v).trimmingSpaces()
+        case .fn:
+            if builder.card.formattedName == nil { builder.card.formattedName = VCardText.unescaped(v) }
+        case .n:
+            if builder.nComponents == nil {
+                builder.nComponents = VCardText.components(v).map { VCardText.listValues($0) }
+            }
+        case .nickname:
+            if builder.card.nickname == nil { builder.card.nickname = nonBlank(VCardText.unescaped(v)) }
+        case .org:
+            if builder.card.organization.isEmpty {
+                builder.card.organization = VCardText.components(v).map { VCardText.unescaped($0) }
+            }
+        case .title:
+            if builder.card.title == nil { builder.card.title = nonBlank(VCardText.unescaped(v)) }
+        case .role:
+            if builder.card.role == nil { builder.card.role = nonBlank(VCardText.unescaped(v)) }
+        case .bday:
+            if builder.card.birthday == nil { builder.card.birthday = nonBlank(VCardText.unescaped(v)) }
+        case .note:
+            if let note = nonBlank(VCardText.unescaped(v)) { builder.notes.append(note) }
+        case .email:
+            if let email = nonBlank(VCardText.unescaped(v).trimmingSpaces()) {
+                builder.card.emails.append(TypedValue(email, types: header.types))
+            }
+        case .tel:
+            var number = VCardText.unescaped(v).trimmingSpaces()
+            if number.utf8.count > 4, number.utf8.prefix(4).map({ $0 | 0x20 }) == Array("tel:".utf8) {
+                number = String(number.dropFirst(4))
+            }
+            if !number.isEmpty { builder.card.phones.append(TypedValue(number, types: header.types)) }
+        case .url:
+            if let url = nonBlank(VCardText.unescaped(v).trimmingSpaces()) { builder.card.urls.append(url) }
+        case .adr:
+            let parts = VCardText.components(v).map { VCardText.unescaped($0) }
+            if parts.contains(where: { !$0.trimmingSpaces().isEmpty }) {
+                builder.card.addresses.append(PostalAddress(components: parts, types: header.types))
+            }
+        case .begin, .end, .agent, .other:
+            break
+        }
+    }
+
+    func nonBlank(_ s: String) -> String? {
+        s.utf8.contains(where: { $0 != SP && $0 != TAB && $0 != CR && $0 != LF }) ? s : nil
+    }
+
+    static func isBlank(_ v: UnsafeBufferPointer<UInt8>) -> Bool {
+        !v.contains(where: { $0 != SP && $0 != TAB })
+    }
+
+    static func equalsIgnoringCase(_ v: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
+        var s = 0, e = v.count
+        while s < e && (v[s] == SP || v[s] == TAB) { s += 1 }
+        while e > s && (v[e - 1] == SP || v[e - 1] == TAB) { e -= 1 }
+        guard e - s == word.utf8CodeUnitCount else { return false }
+        let w = word.utf8Start
+        for k in 0..<(e - s) {
+            var c = v[s + k]
+            if c >= 0x61 && c <= 0x7A { c -= 0x20 }
+            if c != w[k] { return false }
+        }
+        return true
+    }
+}
