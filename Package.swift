@@ -25,7 +25,7 @@ let package = Package(
         ),
 
         .target(name: "NDEF"),
-        .target(name: "ContactFormats"),
+        .target(name: "ContactFormats", dependencies: ["NDEF"]),
         .target(name: "Leads", dependencies: ["ContactFormats", "CPhoneNumber"]),
         .executableTarget(
             name: "leadgate",
@@ -39,7 +39,7 @@ let package = Package(
         .testTarget(name: "NDEFTests", dependencies: ["NDEF"]),
         .testTarget(name: "ContactFormatsTests", dependencies: ["ContactFormats"]),
         .testTarget(name: "LeadsTests", dependencies: ["Leads"]),
-        .testTarget(name: "leadgateTests", dependencies: ["NDEF", "ContactFormats", "Leads"]),
+        .testTarget(name: "leadgateTests", dependencies: ["leadgate", "NDEF", "ContactFormats", "Leads"]),
     ],
     swiftLanguageModes: [.v6]
 )

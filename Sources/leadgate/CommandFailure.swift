@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+
+/// A command's failure as the user sees it: one line on stderr and a sysexits code.
+struct CommandFailure: Error {
+    /// sysexits(3) codes, as DESIGN.md assigns them.
+    enum Status: Int32 {
+        case usage = 64, dataError = 65, unavailable = 69, software = 70
+    }
+
+    let status: Status
+    let message: String
+
+    static func dataError(_ message: String) -> CommandFailure { CommandFailure(status: .dataError, message: message) }
+    static func unavailable(_ message: String) -> CommandFailure { CommandFailure(status: .unavailable, message: message) }
+    static func usage(_ message: String) -> CommandFailure { CommandFailure(status: .usage, message: message) }
+
+    /// Prints the error line and gives the exit code for ArgumentParser to exit with.
+    func report() -> ExitCode {
+        Terminal.printError(message)
+        return ExitCode(status.rawValue)
+    }
+}
+
+enum Terminal {
+    static func printError(_ message: String) {
+        let line = "leadgate: error: \(message)\n"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    static func printWarning(_ message: String) {
+        FileHandle.standardError.write(Data("leadgate: warning: \(message)\n".utf8))
+    }
+
+    static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+    static var stdinIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+
+    static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}

@@ -1,5 +1,0 @@
-import ContactFormats
-import NDEF
-import Leads
-
-@main struct Main { static func main() {} }

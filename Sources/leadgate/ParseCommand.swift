@@ -1,0 +1,126 @@
+import ArgumentParser
+import ContactFormats
+import Foundation
+import Leads
+import NDEF
+
+struct ParseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parse",
+        abstract: "Decode one payload (a tag dump, an NDEF message, a vCard...) and print it as JSON.",
+        discussion: """
+            Prints one JSON object: the NDEF records found (chunks reassembled) and one contact \
+            per card, normalized as a lead's contact (E.164 phones, checked emails).
+
+            Examples:
+              leadgate parse jane.vcf
+              leadgate parse --format type2 ntag215.bin
+              echo 'MECARD:N:Doe,Jane;EMAIL:jane@acme.example;;' | leadgate parse
+              leadgate parse --hex - <<< 'D1 01 0D 55 04 61 63 6D 65 2E 65 78 61 6D 70 6C 65'
+
+            Bad input exits 65 with one error line naming the file and byte offset; whatever \
+            could be read is still printed.
+            """
+    )
+
+    @Argument(help: "The file to read, or - for standard input.")
+    var path: String = "-"
+
+    @Option(help: "How to read the input: \(PayloadFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: PayloadFormat = .auto
+
+    @Flag(help: "Read the input as hex text (spaces, colons and 0x prefixes allowed).")
+    var hex = false
+
+    @Option(help: "Region for phone numbers written without a country code (ISO 3166, e.g. DE). Default: from the locale, else US.")
+    var region: String?
+
+    @Flag(help: "Print JSON (the only output format of parse; accepted for symmetry with other commands).")
+    var json = false
+
+    @Flag(help: "Indent the JSON. Default: indented on a terminal, one line otherwise.")
+    var pretty = false
+
+    mutating func run() throws {
+        do {
+            try execute()
+        } catch let failure as CommandFailure {
+            throw failure.report()
+        }
+    }
+
+    func execute() throws {
+        let name = path == "-" ? "stdin" : path
+        let bytes = try InputFile.read(path, hex: hex, limit: PayloadDecoder.maximumPayload)
+        let payload: DecodedPayload
+        do {
+            payload = try PayloadDecoder.decode(bytes, as: format)
+        } catch {
+            throw CommandFailure.dataError("\(name): \(error)")
+        }
+        let normalizer = ContactNormalizer(region: region ?? PhoneNumberNormalizer.defaultRegion(environment: ProcessInfo.processInfo.environment))
+        let output = ParseOutput(payload, normalizer: normalizer)
+        Terminal.write(try output.json(pretty: pretty || Terminal.stdoutIsTerminal) + "\n")
+        if let first = payload.issues.first {
+            let more = payload.issues.count > 1 ? " (and \(payload.issues.count - 1) more)" : ""
+            throw CommandFailure.dataError("\(name): \(first)\(more)")
+        }
+    }
+}
+
+extension PayloadFormat: ExpressibleByArgument {}
+
+/// The JSON `leadgate parse` prints, as DESIGN.md lays it out.
+struct ParseOutput: Encodable {
+    struct Record: Encodable {
+        var tnf: UInt8
+        var type: String
+        var id: String
+        var payloadSize: Int
+        var uri: String?
+        var text: String?
+        var lang: String?
+        var title: String?
+
+        enum CodingKeys: String, CodingKey {
+            case tnf, type, id, uri, text, lang, title
+            case payloadSize = "payload_size"
+        }
+
+        init(_ record: NDEFRecord) {
+            tnf = record.tnf.rawValue
+            type = record.typeName
+            id = String(decoding: record.id, as: UTF8.self)
+            payloadSize = record.payload.count
+            if record.tnf == .wellKnown {
+                if let u = try? record.uri {
+                    uri = u
+                } else if let t = try? record.text {
+                    text = t.text
+                    lang = t.language
+                } else if let poster = try? record.smartPoster {
+                    uri = poster.uri
+                    title = poster.titles.first?.text
+                }
+            }
+        }
+    }
+
+    var format: String
+    var records: [Record]
+    var contacts: [NormalizedContact]
+    var warnings: [String]
+
+    init(_ payload: DecodedPayload, normalizer: ContactNormalizer) {
+        format = payload.format
+        records = payload.records.map(Record.init)
+        contacts = payload.contacts.map { normalizer.normalize($0.card) }
+        warnings = payload.issues.map(\.description)
+    }
+
+    func json(pretty: Bool) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+}
