@@ -27,10 +27,14 @@ let package = Package(
         .target(name: "NDEF"),
         .target(name: "ContactFormats", dependencies: ["NDEF"]),
         .target(name: "Leads", dependencies: ["ContactFormats", "CPhoneNumber"]),
+        .target(
+            name: "TagReaders",
+            dependencies: ["NDEF", "ContactFormats", "CPCSCLite", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "leadgate",
             dependencies: [
-                "NDEF", "ContactFormats", "Leads",
+                "NDEF", "ContactFormats", "Leads", "TagReaders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -39,6 +43,7 @@ let package = Package(
         .testTarget(name: "NDEFTests", dependencies: ["NDEF"]),
         .testTarget(name: "ContactFormatsTests", dependencies: ["ContactFormats"]),
         .testTarget(name: "LeadsTests", dependencies: ["Leads"]),
+        .testTarget(name: "TagReadersTests", dependencies: ["TagReaders", "NDEF"]),
         .testTarget(name: "leadgateTests", dependencies: ["leadgate", "NDEF", "ContactFormats", "Leads"]),
     ],
     swiftLanguageModes: [.v6]
