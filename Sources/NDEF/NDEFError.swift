@@ -54,7 +54,7 @@ extension NDEFError {
         public static let bytesAfterMessageEnd = Code("bytesAfterMessageEnd")
         /// Chunks of a chunked record break the chunking rules.
         public static let badChunk = Code("badChunk")
-        /// A record of TNF empty, unknown or unchanged has a type, or an empty record has an ID or payload.
+        /// A record of TNF empty or unknown has a type, or an empty record has an ID or payload.
         public static let invalidTypeLength = Code("invalidTypeLength")
 
         // Record types.

@@ -69,8 +69,10 @@ extension NDEFMessage {
             switch tnf {
             case .empty where typeLength != 0 || idLength != 0 || payloadLength != 0:
                 throw NDEFError(.invalidTypeLength, "an NDEF record of TNF 0 (empty) has a type, ID or payload", at: start)
-            case .unknown where typeLength != 0, .unchanged where typeLength != 0:
-                throw NDEFError(.invalidTypeLength, "an NDEF record of TNF \(tnf.rawValue) has a type of \(typeLength) bytes", at: start)
+            case .unknown where typeLength != 0:
+                throw NDEFError(.invalidTypeLength, "an NDEF record of TNF 5 (unknown) has a type of \(typeLength) bytes", at: start)
+            case .unchanged where typeLength != 0:
+                throw NDEFError(.badChunk, "a continuation chunk of an NDEF record has a type of \(typeLength) bytes", at: start)
             default:
                 break
             }
