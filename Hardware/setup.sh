@@ -10,7 +10,7 @@ packages=(
   # run and test: the PC/SC stack with its virtual reader, the shared store, the terminal
   pcscd vsmartcard-vpcd postgresql tmux sqlite3 libnfc-bin pcsc-tools
   # benchmarks: the reference vCard parser the parse benchmark compares against
-  libez-vcard-java default-jdk-headless
+  libez-vcard-java libvinnie-java default-jdk-headless
 )
 
 missing=()

@@ -141,9 +141,12 @@ public struct PostalAddress: Sendable, Hashable {
 extension StringProtocol {
     /// The string without leading and trailing spaces, tabs and line breaks; no Foundation needed.
     func trimmingSpaces() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }
-        guard let first = firstIndex(where: { !isSpace($0) }) else { return "" }
-        let last = lastIndex(where: { !isSpace($0) })!
-        return String(self[first...last])
+        let u = Substring(self).utf8
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
+        guard let first = u.firstIndex(where: { !isSpace($0) }) else { return "" }
+        var end = u.endIndex
+        while end > first && isSpace(u[u.index(before: end)]) { end = u.index(before: end) }
+        if first == u.startIndex && end == u.endIndex, let whole = self as? String { return whole }
+        return String(Substring(u[first..<end]))
     }
 }

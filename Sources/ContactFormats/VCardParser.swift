@@ -101,6 +101,71 @@ enum PropertyName: Equatable {
     }
 }
 
+/// Parameter names and values matched without making strings: this runs for every line.
+enum ParameterWord: Equatable {
+    case encoding, charset, type, value, pref
+    case quotedPrintable, base64, b, eightBit, sevenBit, uri
+    case cell, work, home, voice, fax, internet, other
+    case unknown
+
+    /// The lower-case string of a common TYPE word, shared rather than allocated per line.
+    var commonType: String? {
+        switch self {
+        case .cell: return "cell"
+        case .work: return "work"
+        case .home: return "home"
+        case .voice: return "voice"
+        case .fax: return "fax"
+        case .internet: return "internet"
+        case .other: return "other"
+        case .pref: return "pref"
+        default: return nil
+        }
+    }
+
+    static func match(_ p: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> ParameterWord {
+        var s = range.lowerBound, e = range.upperBound
+        while s < e && (p[s] == 0x22 || p[s] == 0x20) { s += 1 }
+        while e > s && (p[e - 1] == 0x22 || p[e - 1] == 0x20) { e -= 1 }
+        func equals(_ word: StaticString) -> Bool {
+            guard word.utf8CodeUnitCount == e - s else { return false }
+            let w = word.utf8Start
+            for k in 0..<(e - s) {
+                var c = p[s + k]
+                if c >= 0x41 && c <= 0x5A { c += 0x20 }
+                if c != w[k] { return false }
+            }
+            return true
+        }
+        switch e - s {
+        case 1: return equals("b") ? .b : .unknown
+        case 3: return equals("fax") ? .fax : equals("uri") ? .uri : .unknown
+        case 4:
+            if equals("type") { return .type }
+            if equals("cell") { return .cell }
+            if equals("work") { return .work }
+            if equals("home") { return .home }
+            if equals("pref") { return .pref }
+            if equals("8bit") { return .eightBit }
+            if equals("7bit") { return .sevenBit }
+            return .unknown
+        case 5:
+            if equals("value") { return .value }
+            if equals("voice") { return .voice }
+            if equals("other") { return .other }
+            return .unknown
+        case 6: return equals("base64") ? .base64 : .unknown
+        case 7: return equals("charset") ? .charset : .unknown
+        case 8:
+            if equals("encoding") { return .encoding }
+            if equals("internet") { return .internet }
+            return .unknown
+        case 16: return equals("quoted-printable") ? .quotedPrintable : .unknown
+        default: return .unknown
+        }
+    }
+}
+
 enum ValueEncoding { case text, quotedPrintable, binary }
 
 /// What the name and parameters of a content line say about its value.
@@ -331,53 +396,69 @@ struct ParseState {
         guard !range.isEmpty else { return }
         var eq = range.lowerBound
         while eq < range.upperBound && p[eq] != EQUALS { eq += 1 }
-        func lowered(_ r: Range<Int>) -> String {
-            var bytes = [UInt8]()
-            bytes.reserveCapacity(r.count)
-            for k in r {
-                var c = p[k]
-                if c == QUOTE { continue }
-                if c >= 0x41 && c <= 0x5A { c += 0x20 }
-                bytes.append(c)
-            }
-            return String(decoding: bytes, as: UTF8.self).trimmingSpaces()
-        }
         if eq == range.upperBound {
             // 2.1 bare parameter: an encoding, or else a type.
-            let word = lowered(range)
-            switch word {
-            case "quoted-printable": header.encoding = .quotedPrintable
-            case "base64", "b": header.encoding = .binary
-            case "8bit", "7bit": break
-            default: if wantsTypes && !word.isEmpty { header.types.append(word) }
+            switch ParameterWord.match(p, range) {
+            case .quotedPrintable: header.encoding = .quotedPrintable
+            case .base64, .b: header.encoding = .binary
+            case .eightBit, .sevenBit: break
+            default: if wantsTypes { appendTypes(p, range, to: &header) }
             }
             return
         }
-        let key = lowered(range.lowerBound..<eq)
         let valueRange = (eq + 1)..<range.upperBound
-        switch key {
-        case "encoding":
-            switch lowered(valueRange) {
-            case "quoted-printable": header.encoding = .quotedPrintable
-            case "b", "base64": header.encoding = .binary
+        switch ParameterWord.match(p, range.lowerBound..<eq) {
+        case .encoding:
+            switch ParameterWord.match(p, valueRange) {
+            case .quotedPrintable: header.encoding = .quotedPrintable
+            case .b, .base64: header.encoding = .binary
             default: break
             }
-        case "charset":
-            header.charset = TextDecoding.charset(named: lowered(valueRange))
-        case "type":
-            if wantsTypes {
-                for t in lowered(valueRange).split(separator: ",") {
-                    let word = t.trimmingSpaces()
-                    if !word.isEmpty { header.types.append(word) }
-                }
-            }
-        case "value":
-            header.valueIsURI = lowered(valueRange) == "uri"
-        case "pref":
+        case .charset:
+            header.charset = TextDecoding.charset(named: lowered(p, valueRange))
+        case .type:
+            if wantsTypes { appendTypes(p, valueRange, to: &header) }
+        case .value:
+            header.valueIsURI = ParameterWord.match(p, valueRange) == .uri
+        case .pref:
             if wantsTypes { header.types.append("pref") }
         default:
             break
         }
+    }
+
+    /// A comma-separated TYPE list, quotes dropped, lower-cased; common words without allocating.
+    static func appendTypes(_ p: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, to header: inout LineHeader) {
+        var start = range.lowerBound
+        var i = range.lowerBound
+        while i <= range.upperBound {
+            if i == range.upperBound || p[i] == COMMA {
+                var s = start, e = i
+                while s < e && (p[s] == QUOTE || p[s] == SP || p[s] == TAB) { s += 1 }
+                while e > s && (p[e - 1] == QUOTE || p[e - 1] == SP || p[e - 1] == TAB) { e -= 1 }
+                if s < e {
+                    if let common = ParameterWord.match(p, s..<e).commonType {
+                        header.types.append(common)
+                    } else {
+                        header.types.append(lowered(p, s..<e))
+                    }
+                }
+                start = i + 1
+            }
+            i += 1
+        }
+    }
+
+    static func lowered(_ p: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> String {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(r.count)
+        for k in r {
+            var c = p[k]
+            if c == QUOTE || c == SP || c == TAB { continue }
+            if c >= 0x41 && c <= 0x5A { c += 0x20 }
+            bytes.append(c)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     // MARK: Properties

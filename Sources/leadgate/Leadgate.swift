@@ -18,6 +18,6 @@ struct Leadgate: AsyncParsableCommand {
             unavailable, 70 an internal error.
             """,
         version: "0.1.0",
-        subcommands: [ParseCommand.self]
+        subcommands: [ParseCommand.self, BenchCommand.self]
     )
 }

@@ -1,0 +1,86 @@
+import ArgumentParser
+import ContactFormats
+import Foundation
+import Leads
+
+/// Speed measurements the issues set targets for. Timings are medians of several runs;
+/// compare them only with a reference measured in the same run (see Benchmarks/).
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure parsing speed (see Benchmarks/ for the scripts that compare with references).",
+        subcommands: [BenchParse.self]
+    )
+}
+
+struct BenchParse: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parse",
+        abstract: "Parse and normalize every vCard in FILE on one thread; print the median time."
+    )
+
+    @Argument(help: "A file of vCards (Benchmarks/make_cards.py writes one).")
+    var file: String
+
+    @Option(help: "Timed runs; the median is reported.")
+    var runs = 5
+
+    @Option(help: "Region for phone numbers without a country code.")
+    var region = "US"
+
+    @Flag(help: "Print one JSON object instead of text.")
+    var json = false
+
+    @Flag(name: .customLong("parse-only"), help: "Parse only; skip normalization (to profile the parser alone).")
+    var skipNormalize = false
+
+    func run() throws {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw CommandFailure.dataError("\(file): cannot be read").report()
+        }
+        let bytes = [UInt8](data)
+        let normalizer = ContactNormalizer(region: region)
+        var parseTimes: [Double] = []
+        var total: [Double] = []
+        var cards = 0, phones = 0, withE164 = 0
+        for _ in 0..<max(1, runs) {
+            let start = ContinuousClock.now
+            let result = try VCardParser().parse(bytes)
+            let parsed = ContinuousClock.now
+            phones = 0; withE164 = 0
+            for entry in result.cards where !skipNormalize {
+                let contact = normalizer.normalize(entry.card)
+                phones += contact.phones.count
+                withE164 += contact.phones.lazy.filter { $0.e164 != nil }.count
+            }
+            let end = ContinuousClock.now
+            cards = result.cards.count
+            parseTimes.append((parsed - start).seconds)
+            total.append((end - start).seconds)
+        }
+        let medianTotal = total.sorted()[total.count / 2]
+        let medianParse = parseTimes.sorted()[parseTimes.count / 2]
+        if json {
+            let object: [String: Any] = [
+                "cards": cards, "bytes": bytes.count, "runs": total.count,
+                "median_seconds": medianTotal, "median_parse_seconds": medianParse,
+                "cards_per_second": Double(cards) / medianTotal, "phones": phones, "phones_with_e164": withE164,
+            ]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            Terminal.write(String(decoding: data, as: UTF8.self) + "\n")
+        } else {
+            Terminal.write("""
+                leadgate cards=\(cards) median_s=\(String(format: "%.4f", medianTotal)) \
+                parse_only_s=\(String(format: "%.4f", medianParse)) \
+                cards_per_s=\(Int(Double(cards) / medianTotal)) phones=\(phones) e164=\(withE164)\n
+                """)
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (s, attoseconds) = components
+        return Double(s) + Double(attoseconds) / 1e18
+    }
+}
