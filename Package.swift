@@ -28,13 +28,17 @@ let package = Package(
         .target(name: "ContactFormats", dependencies: ["NDEF"]),
         .target(name: "Leads", dependencies: ["ContactFormats", "CPhoneNumber"]),
         .target(
+            name: "LeadStore",
+            dependencies: ["Leads", "CSQLite", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
             name: "TagReaders",
             dependencies: ["NDEF", "ContactFormats", "CPCSCLite", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "leadgate",
             dependencies: [
-                "NDEF", "ContactFormats", "Leads", "TagReaders",
+                "NDEF", "ContactFormats", "Leads", "TagReaders", "LeadStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -43,6 +47,7 @@ let package = Package(
         .testTarget(name: "NDEFTests", dependencies: ["NDEF"]),
         .testTarget(name: "ContactFormatsTests", dependencies: ["ContactFormats"]),
         .testTarget(name: "LeadsTests", dependencies: ["Leads"]),
+        .testTarget(name: "LeadStoreTests", dependencies: ["LeadStore", "Leads"]),
         .testTarget(name: "TagReadersTests", dependencies: ["TagReaders", "NDEF"]),
         .testTarget(name: "leadgateTests", dependencies: ["leadgate", "NDEF", "ContactFormats", "Leads"]),
     ],

@@ -1,0 +1,58 @@
+import Foundation
+import Leads
+
+/// Changes to a lead after capture; fields left nil stay as they are.
+public struct LeadChange: Sendable, Hashable {
+    public var status: LeadStatus?
+    public var owner: String?
+    public var nextAction: NextAction?
+    public var addTags: [String]
+
+    public init(status: LeadStatus? = nil, owner: String? = nil, nextAction: NextAction? = nil, addTags: [String] = []) {
+        self.status = status
+        self.owner = owner
+        self.nextAction = nextAction
+        self.addTags = addTags
+    }
+
+    public var isEmpty: Bool { status == nil && owner == nil && nextAction == nil && addTags.isEmpty }
+}
+
+extension LeadStore {
+    /// Adds the rep's context to a lead (after any note it has, on a new line) and applies
+    /// the changes the note carried. Each change is its own event, queued for forwarding.
+    @discardableResult
+    public func annotate(_ idOrPrefix: String, note: String?, change: LeadChange = LeadChange(), at: Date = Date()) throws(StoreError) -> Lead {
+        try withDatabase { (db) throws(StoreError) in
+            try db.transaction { () throws(StoreError) in
+                var lead = try leadRow(idOrPrefix, db: db)
+                var events: [(String, [String: Any])] = []
+                if let note = note?.trimmingCharacters(in: .whitespacesAndNewlines), !note.isEmpty {
+                    lead.note = lead.note.map { $0 + "\n" + note } ?? note
+                    events.append(("note_added", ["note": note]))
+                }
+                if let status = change.status, status != lead.status {
+                    events.append(("status_changed", ["from": lead.status.rawValue, "to": status.rawValue]))
+                    lead.status = status
+                }
+                if let owner = change.owner, owner != lead.owner {
+                    events.append(("owner_changed", ["from": lead.owner, "to": owner]))
+                    lead.owner = owner
+                }
+                if let next = change.nextAction, next != lead.nextAction {
+                    events.append(("next_action_changed", ["action": next.action, "due": Timestamp.format(next.due)]))
+                    lead.nextAction = next
+                }
+                let newTags = change.addTags.filter { !lead.tags.contains($0) }
+                if !newTags.isEmpty {
+                    lead.tags += newTags
+                    events.append(("tags_changed", ["added": newTags, "tags": lead.tags]))
+                }
+                guard !events.isEmpty else { return lead }
+                try updateLeadRow(lead, db: db, at: at)
+                for (kind, data) in events { try appendEvent(leadID: lead.id, kind: kind, data: data, at: at, db: db) }
+                return lead
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Leads
+
+/// Which leads to list.
+public struct LeadFilter: Sendable {
+    public var event: String?
+    public var rep: String?
+    public var owner: String?
+    public var status: LeadStatus?
+    /// Only leads whose next action was due before this time.
+    public var dueBefore: Date?
+    public var limit: Int?
+
+    public init(event: String? = nil, rep: String? = nil, owner: String? = nil, status: LeadStatus? = nil,
+                dueBefore: Date? = nil, limit: Int? = nil) {
+        self.event = event
+        self.rep = rep
+        self.owner = owner
+        self.status = status
+        self.dueBefore = dueBefore
+        self.limit = limit
+    }
+}
+
+extension LeadStore {
+    /// Leads in capture order.
+    public func leads(_ filter: LeadFilter = LeadFilter()) throws(StoreError) -> [Lead] {
+        var clauses: [String] = []
+        var values: [SQLValue] = []
+        if let event = filter.event { clauses.append("event = ?"); values.append(.text(event)) }
+        if let rep = filter.rep { clauses.append("rep = ?"); values.append(.text(rep)) }
+        if let owner = filter.owner { clauses.append("owner = ?"); values.append(.text(owner)) }
+        if let status = filter.status { clauses.append("status = ?"); values.append(.text(status.rawValue)) }
+        if let due = filter.dueBefore { clauses.append("due_at < ?"); values.append(.text(Timestamp.format(due))) }
+        var sql = "SELECT id, json FROM leads"
+        if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
+        sql += " ORDER BY captured_at, id"
+        if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
+        return try withDatabase { (db) throws(StoreError) in
+            let statement = try db.statement(sql)
+            try statement.bind(values)
+            var leads: [Lead] = []
+            while try statement.step() {
+                leads.append(try decodeLead(statement.text(1) ?? "", id: statement.text(0) ?? "?"))
+            }
+            return leads
+        }
+    }
+
+    /// The lead whose id is `idOrPrefix` or starts with it.
+    public func lead(_ idOrPrefix: String) throws(StoreError) -> Lead {
+        try withDatabase { (db) throws(StoreError) in try leadRow(idOrPrefix, db: db) }
+    }
+
+    func leadRow(_ idOrPrefix: String, db: SQLiteDatabase) throws(StoreError) -> Lead {
+        let id = try resolveID(idOrPrefix, table: "leads", what: "lead", db: db)
+        let statement = try db.statement("SELECT json FROM leads WHERE id = ?")
+        try statement.bind([.text(id)])
+        guard try statement.step(), let json = statement.text(0) else {
+            throw StoreError(.notFound, "no lead \(idOrPrefix)")
+        }
+        return try decodeLead(json, id: id)
+    }
+
+    /// A full id from a unique prefix (at least 4 characters), as `git` does for commits.
+    func resolveID(_ prefix: String, table: String, what: String, db: SQLiteDatabase) throws(StoreError) -> String {
+        let p = prefix.lowercased()
+        guard p.count >= 4, p.allSatisfy({ $0.isHexDigit || $0 == "-" }) else {
+            throw StoreError(.notFound, "no \(what) \(prefix) (give at least 4 characters of its id)")
+        }
+        let statement = try db.statement("SELECT id FROM \(table) WHERE id >= ? AND id < ? ORDER BY id LIMIT 2")
+        try statement.bind([.text(p), .text(p + "\u{FFFF}")])
+        var matches: [String] = []
+        while try statement.step() { if let id = statement.text(0) { matches.append(id) } }
+        guard let first = matches.first else { throw StoreError(.notFound, "no \(what) \(prefix)") }
+        guard matches.count == 1 else {
+            throw StoreError(.ambiguousID, "\(prefix) matches more than one \(what): give more characters")
+        }
+        return first
+    }
+
+    /// Counts for the status line: leads in total and by status.
+    public func leadCount(event: String? = nil) throws(StoreError) -> Int {
+        try withDatabase { (db) throws(StoreError) in
+            let statement = try db.statement(event == nil ? "SELECT count(*) FROM leads" : "SELECT count(*) FROM leads WHERE event = ?")
+            try statement.bind(event.map { [.text($0)] } ?? [])
+            _ = try statement.step()
+            return statement.int(0) ?? 0
+        }
+    }
+
+    /// The events recorded for a lead, oldest first: kind, time and change data (JSON).
+    public func events(forLead idOrPrefix: String) throws(StoreError) -> [LeadEvent] {
+        try withDatabase { (db) throws(StoreError) in
+            let id = try resolveID(idOrPrefix, table: "leads", what: "lead", db: db)
+            let statement = try db.statement("SELECT seq, id, kind, at, data FROM lead_events WHERE lead_id = ? ORDER BY seq")
+            try statement.bind([.text(id)])
+            var events: [LeadEvent] = []
+            while try statement.step() {
+                events.append(LeadEvent(seq: statement.int(0) ?? 0, id: statement.text(1) ?? "", leadID: id,
+                                        kind: statement.text(2) ?? "", at: Timestamp.parse(statement.text(3) ?? "") ?? Date(),
+                                        data: statement.text(4) ?? "{}"))
+            }
+            return events
+        }
+    }
+}
+
+/// One recorded change to a lead.
+public struct LeadEvent: Sendable, Hashable {
+    public var seq: Int
+    public var id: String
+    public var leadID: String
+    /// `created`, `merged`, `note_added`, `status_changed`, `owner_changed`, `next_action_changed`, `tags_changed`.
+    public var kind: String
+    public var at: Date
+    /// The change as JSON.
+    public var data: String
+}

@@ -1,0 +1,104 @@
+import CSQLite
+import Foundation
+import Leads
+import Logging
+
+/// The local store: every lead, every change to it, the outbox of changes still to forward,
+/// and the quarantine of inputs that could not be read.
+///
+/// A SQLite file in WAL mode with `synchronous=FULL`: a capture is on disk before any method
+/// that made it returns. The file is created 0600. Several `LeadStore`s (processes or
+/// threads) may open the same file; SQLite's locks and a busy timeout order their writes.
+public final class LeadStore: @unchecked Sendable {
+    // `@unchecked Sendable`: every use of `database`, `encoder` and `decoder` holds `lock`.
+    private let lock = NSLock()
+    let database: SQLiteDatabase
+    let encoder: JSONEncoder
+    let decoder = JSONDecoder()
+    let logger: Logger
+    public let path: String
+
+    /// `$LEADGATE_STORE`, else `$XDG_DATA_HOME/leadgate/leads.sqlite`, else `~/.local/share/leadgate/leads.sqlite`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let explicit = environment["LEADGATE_STORE"], !explicit.isEmpty { return explicit }
+        let dataHome = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.local/share")
+        return dataHome + "/leadgate/leads.sqlite"
+    }
+
+    public init(path: String, logger: Logger) throws(StoreError) {
+        self.path = path
+        self.logger = logger
+        try Self.prepareFile(at: path)
+        database = try SQLiteDatabase(path: path)
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        try database.execute("PRAGMA journal_mode=WAL")
+        // FULL: the WAL is fsync'd at every commit, so a reported capture survives a power cut.
+        try database.execute("PRAGMA synchronous=FULL")
+        try database.execute("PRAGMA foreign_keys=ON")
+        try migrate()
+    }
+
+    /// Creates the folder (0700) and an empty file (0600) so SQLite never creates them with
+    /// the process umask; SQLite gives its -wal and -shm files the database file's mode.
+    static func prepareFile(at path: String) throws(StoreError) {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        if !FileManager.default.fileExists(atPath: folder) {
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw StoreError(.cannotOpen, "\(folder): \(error.localizedDescription)")
+            }
+        }
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw StoreError(.cannotOpen, "\(path): \(String(cString: strerror(errno)))", function: "open")
+        }
+        close(fd)
+    }
+
+    func migrate() throws(StoreError) {
+        let statement = try database.statement("PRAGMA user_version")
+        _ = try statement.step()
+        let version = statement.int(0) ?? 0
+        statement.reset()
+        guard version <= Schema.currentVersion else {
+            throw StoreError(.schemaTooNew, "\(path) has schema \(version); this leadgate knows up to \(Schema.currentVersion)")
+        }
+        guard version < Schema.currentVersion else { return }
+        try database.transaction { () throws(StoreError) in
+            for index in version..<Schema.currentVersion {
+                try database.execute(Schema.migrations[index])
+            }
+            try database.execute("PRAGMA user_version = \(Schema.currentVersion)")
+        }
+        logger.info("store migrated", metadata: ["store.from": "\(version)", "store.to": "\(Schema.currentVersion)"])
+    }
+
+    /// Runs `body` with the connection, one caller at a time.
+    func withDatabase<T>(_ body: (SQLiteDatabase) throws(StoreError) -> T) throws(StoreError) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(database)
+    }
+
+    func encode(_ lead: Lead) throws(StoreError) -> String {
+        do { return String(decoding: try encoder.encode(lead), as: UTF8.self) } catch {
+            throw StoreError(.corruptRow, "lead \(lead.id) cannot be encoded: \(error)")
+        }
+    }
+
+    func decodeLead(_ json: String, id: String) throws(StoreError) -> Lead {
+        do { return try decoder.decode(Lead.self, from: Data(json.utf8)) } catch {
+            throw StoreError(.corruptRow, "lead \(id): \(error)")
+        }
+    }
+
+    func encodeJSON(_ object: [String: Any]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,151 @@
+import CSQLite
+import Foundation
+
+/// One SQLite connection. Owned by a `LeadStore`, which serializes every use behind its lock.
+final class SQLiteDatabase {
+    let handle: OpaquePointer
+    private var statements: [String: SQLiteStatement] = [:]
+
+    init(path: String) throws(StoreError) {
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            if let db { sqlite3_close_v2(db) }
+            throw StoreError(.cannotOpen, "\(path): \(message)", function: "sqlite3_open_v2", resultCode: rc)
+        }
+        handle = db
+        sqlite3_extended_result_codes(db, 1)
+        // Another leadgate (the forwarder, a second terminal) may hold the write lock briefly.
+        sqlite3_busy_timeout(db, 10_000)
+    }
+
+    deinit {
+        statements.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Turns a SQLite result into a `StoreError` that names the call.
+    @discardableResult
+    func check(_ rc: Int32, function: String, _ expected: Int32 = SQLITE_OK) throws(StoreError) -> Int32 {
+        guard rc == expected || (expected == SQLITE_OK && rc == SQLITE_OK) else {
+            throw StoreError(.sqlite, String(cString: sqlite3_errmsg(handle)), function: function, resultCode: rc)
+        }
+        return rc
+    }
+
+    func execute(_ sql: String) throws(StoreError) {
+        var error: UnsafeMutablePointer<CChar>?
+        let rc = sqlite3_exec(handle, sql, nil, nil, &error)
+        if rc != SQLITE_OK {
+            let message = error.map { String(cString: $0) } ?? "error \(rc)"
+            sqlite3_free(error)
+            throw StoreError(.sqlite, message, function: "sqlite3_exec", resultCode: rc)
+        }
+    }
+
+    /// A prepared statement, cached by its SQL text so hot paths prepare once.
+    func statement(_ sql: String) throws(StoreError) -> SQLiteStatement {
+        if let cached = statements[sql] {
+            cached.reset()
+            return cached
+        }
+        var stmt: OpaquePointer?
+        try check(sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil), function: "sqlite3_prepare_v3")
+        let statement = SQLiteStatement(stmt!, database: self)
+        statements[sql] = statement
+        return statement
+    }
+
+    /// Runs `body` in a transaction that takes the write lock up front, so two writers
+    /// wait for each other instead of failing half-way.
+    func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    var changes: Int { Int(sqlite3_changes(handle)) }
+
+    var lastInsertRowID: Int { Int(sqlite3_last_insert_rowid(handle)) }
+}
+
+/// A prepared statement; binds by 1-based index, reads columns by 0-based index.
+final class SQLiteStatement {
+    let handle: OpaquePointer
+    unowned let database: SQLiteDatabase
+
+    init(_ handle: OpaquePointer, database: SQLiteDatabase) {
+        self.handle = handle
+        self.database = database
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    /// SQLite copies the bytes before the call returns.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    func bind(_ values: [SQLValue]) throws(StoreError) {
+        for (i, value) in values.enumerated() {
+            let index = Int32(i + 1)
+            let rc: Int32
+            switch value {
+            case .null: rc = sqlite3_bind_null(handle, index)
+            case .int(let v): rc = sqlite3_bind_int64(handle, index, Int64(v))
+            case .text(let s): rc = sqlite3_bind_text(handle, index, s, -1, Self.transient)
+            case .blob(let b):
+                rc = b.withUnsafeBytes { sqlite3_bind_blob64(handle, index, $0.baseAddress, sqlite3_uint64($0.count), Self.transient) }
+            }
+            try database.check(rc, function: "sqlite3_bind")
+        }
+    }
+
+    /// Steps once: true while there is a row to read.
+    func step() throws(StoreError) -> Bool {
+        let rc = sqlite3_step(handle)
+        if rc == SQLITE_ROW { return true }
+        if rc == SQLITE_DONE { return false }
+        throw StoreError(.sqlite, String(cString: sqlite3_errmsg(database.handle)), function: "sqlite3_step", resultCode: rc)
+    }
+
+    func run(_ values: [SQLValue] = []) throws(StoreError) {
+        try bind(values)
+        while try step() {}
+    }
+
+    func text(_ column: Int32) -> String? {
+        guard sqlite3_column_type(handle, column) != SQLITE_NULL, let p = sqlite3_column_text(handle, column) else { return nil }
+        return String(cString: p)
+    }
+
+    func int(_ column: Int32) -> Int? {
+        sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : Int(sqlite3_column_int64(handle, column))
+    }
+
+    func blob(_ column: Int32) -> [UInt8] {
+        let count = Int(sqlite3_column_bytes(handle, column))
+        guard count > 0, let p = sqlite3_column_blob(handle, column) else { return [] }
+        return [UInt8](UnsafeRawBufferPointer(start: p, count: count))
+    }
+}
+
+enum SQLValue {
+    case null
+    case int(Int)
+    case text(String)
+    case blob([UInt8])
+
+    static func text(_ s: String?) -> SQLValue { s.map { .text($0) } ?? .null }
+}

@@ -1,0 +1,69 @@
+/// The store's schema, as numbered migrations; `PRAGMA user_version` records the last applied.
+///
+/// Append a migration to change the schema; never edit one that has shipped.
+enum Schema {
+    static let migrations: [String] = [
+        // 1: leads, their events, the outbox, the quarantine, import hashes.
+        """
+        CREATE TABLE leads (
+            id TEXT PRIMARY KEY,
+            event TEXT NOT NULL,
+            rep TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            status TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            captured_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            dedupe_key TEXT,
+            has_note INTEGER NOT NULL DEFAULT 0,
+            json TEXT NOT NULL
+        );
+        CREATE INDEX leads_by_event ON leads(event, captured_at);
+        CREATE INDEX leads_by_due ON leads(due_at);
+        CREATE UNIQUE INDEX leads_by_person ON leads(event, dedupe_key) WHERE dedupe_key IS NOT NULL;
+        CREATE TABLE lead_events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            lead_id TEXT NOT NULL REFERENCES leads(id),
+            kind TEXT NOT NULL,
+            at TEXT NOT NULL,
+            data TEXT NOT NULL
+        );
+        CREATE INDEX lead_events_by_lead ON lead_events(lead_id, seq);
+        CREATE TABLE outbox (
+            event_seq INTEGER PRIMARY KEY REFERENCES lead_events(seq),
+            lead_id TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'queued',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT,
+            last_error TEXT,
+            delivered_at TEXT
+        );
+        CREATE INDEX outbox_by_state ON outbox(state, event_seq);
+        CREATE TABLE captures_seen (
+            event TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            PRIMARY KEY (event, content_hash)
+        ) WITHOUT ROWID;
+        CREATE TABLE quarantine (
+            id TEXT PRIMARY KEY,
+            received_at TEXT NOT NULL,
+            origin TEXT NOT NULL,
+            byte_offset INTEGER,
+            reason TEXT NOT NULL,
+            media_type TEXT,
+            raw BLOB NOT NULL,
+            event TEXT,
+            rep TEXT,
+            content_hash TEXT NOT NULL,
+            resolved_at TEXT,
+            lead_id TEXT
+        );
+        CREATE INDEX quarantine_by_hash ON quarantine(event, content_hash);
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """,
+    ]
+
+    static var currentVersion: Int { migrations.count }
+}

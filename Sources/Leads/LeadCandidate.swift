@@ -1,0 +1,60 @@
+import ContactFormats
+import Foundation
+
+/// A capture not yet stored: what was read, normalized, with where it came from.
+///
+/// The store turns it into a new lead or merges it into the lead of the same person.
+public struct LeadCandidate: Sendable {
+    public var lead: Lead
+    /// Same person at the same event: normalized email, else E.164 phone, else tag UID.
+    public var dedupeKey: String?
+    /// SHA-256 of the event and the capture's raw bytes: re-importing the same card is a no-op.
+    public var contentHash: String
+
+    public init(lead: Lead, dedupeKey: String?, contentHash: String) {
+        self.lead = lead
+        self.dedupeKey = dedupeKey
+        self.contentHash = contentHash
+    }
+
+    /// Builds the candidate for one card read from a tag, a file or the kiosk.
+    public static func make(contact: NormalizedContact, raw: RawPayload, source: LeadSource, event: String,
+                            rep: String, policy: LeadPolicy, capturedAt: Date = Date(), id: String? = nil) -> LeadCandidate {
+        let lead = Lead(id: id ?? LeadID.make(at: capturedAt), event: event, rep: rep, capturedAt: capturedAt,
+                        source: source, contact: contact, owner: policy.owner(for: contact, rep: rep),
+                        nextAction: policy.nextAction(capturedAt: capturedAt), raw: raw)
+        var hasher = SHA256()
+        hasher.update(event)
+        hasher.update([0])
+        hasher.update(raw.bytes)
+        return LeadCandidate(lead: lead, dedupeKey: dedupeKey(contact: contact, tagUID: source.tagUID),
+                             contentHash: hasher.finalizeHex())
+    }
+
+    public static func dedupeKey(contact: NormalizedContact, tagUID: String?) -> String? {
+        if let email = contact.emails.first { return "email:" + email.lowercased() }
+        if let phone = contact.phones.first(where: { $0.e164 != nil })?.e164 { return "phone:" + phone }
+        if let uid = tagUID, !uid.isEmpty { return "uid:" + uid.uppercased() }
+        return nil
+    }
+}
+
+extension NormalizedContact {
+    /// This contact with the other's details added: missing fields filled, new emails,
+    /// phones, URLs and addresses appended. Nothing already here is overwritten.
+    public func merged(with other: NormalizedContact) -> NormalizedContact {
+        var out = self
+        out.fullName = fullName ?? other.fullName
+        out.givenName = givenName ?? other.givenName
+        out.familyName = familyName ?? other.familyName
+        out.organization = organization ?? other.organization
+        out.title = title ?? other.title
+        out.note = note ?? other.note
+        for e in other.emails where !out.emails.contains(where: { $0.lowercased() == e.lowercased() }) { out.emails.append(e) }
+        for p in other.phones where !out.phones.contains(where: { ($0.e164 ?? $0.number) == (p.e164 ?? p.number) }) { out.phones.append(p) }
+        for u in other.urls where !out.urls.contains(u) { out.urls.append(u) }
+        for a in other.addresses where !out.addresses.contains(a) { out.addresses.append(a) }
+        for e in other.invalidEmails where !out.invalidEmails.contains(e) { out.invalidEmails.append(e) }
+        return out
+    }
+}
