@@ -1,7 +1,7 @@
 /// Values in first-seen order without repeats that differ only in letter case.
 ///
 /// Cards carry a handful of emails, for which a linear scan beats hashing; a hostile card
-/// with thousands switches to a set of lower-cased keys so the work stays linear.
+/// with thousands switches to a set of lower-cased keys, so the work stays linear.
 struct CaseInsensitiveList {
     private(set) var values: [String] = []
     private var keys: Set<String>?

@@ -83,7 +83,7 @@ public struct ContactNormalizer: Sendable {
     private func normalizedTypes(_ types: [String]) -> [String] {
         // ContactFormats already lower-cases TYPE values, so the card's own array (shared, not
         // copied) is usually the answer; the loop below keeps the promise for cards built elsewhere.
-        let isClean = types.indices.allSatisfy { index in
+        let isClean = types.count <= Self.linearScanLimit && types.indices.allSatisfy { index in
             let isFolded = types[index].withUTF8Bytes { bytes in
                 bytes.trimming(0..<bytes.count).count == bytes.count && !bytes.isEmpty
                     && !bytes.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
@@ -91,16 +91,11 @@ public struct ContactNormalizer: Sendable {
             return isFolded && !types[..<index].contains(types[index])
         }
         if isClean { return types }
-        var result: [String] = []
-        for type in types {
-            guard let folded = type.trimmedOrNil()?.asciiLowercased() else { continue }
-            if !result.contains(folded) { result.append(folded) }
-        }
-        return result
+        return Self.withoutRepeats(types.compactMap { $0.trimmedOrNil()?.asciiLowercased() })
     }
 
-    /// `PostalAddress.formatted` without its Character-wise trimming: the components that
-    /// are not blank, joined with ", ", built in one allocation.
+    /// `PostalAddress.formatted`, built in one allocation: the components that are not blank,
+    /// trimmed and joined with ", ".
     private static func oneLine(_ address: PostalAddress) -> String? {
         var length = 0
         for component in address.components {
@@ -129,10 +124,22 @@ public struct ContactNormalizer: Sendable {
     }
 
     private func normalizedURLs(_ values: [String]) -> [String] {
+        Self.withoutRepeats(values.compactMap(ContactURL.normalize))
+    }
+
+    /// Cards carry a handful of values of a kind, for which a linear scan beats hashing; a
+    /// hostile card with thousands gets a set, so the work stays linear.
+    private static let linearScanLimit = 16
+
+    /// `values` in order, without exact repeats.
+    private static func withoutRepeats(_ values: [String]) -> [String] {
         var result: [String] = []
         result.reserveCapacity(values.count)
-        for value in values {
-            if let link = ContactURL.normalize(value), !result.contains(link) { result.append(link) }
+        if values.count <= linearScanLimit {
+            for value in values where !result.contains(value) { result.append(value) }
+        } else {
+            var seen = Set<String>(minimumCapacity: values.count)
+            for value in values where seen.insert(value).inserted { result.append(value) }
         }
         return result
     }

@@ -4,8 +4,8 @@ extension PhoneNumberNormalizer {
     ///
     /// The order is POSIX's precedence, so a set LC_ALL decides even when it is "C". An empty
     /// variable counts as unset, as in POSIX. "C", "POSIX", a locale without a territory
-    /// ("en") or a territory libphonenumber doesn't know give "US", the most common region of
-    /// the cards leadgate sees and libphonenumber's own example default.
+    /// ("en") or a territory libphonenumber doesn't know give "US": a fixed answer rather than
+    /// a guess, which `--region` overrides.
     public static func defaultRegion(environment: [String: String]) -> String {
         defaultRegion(environment: environment, library: .libphonenumber)
     }

@@ -64,11 +64,12 @@ public struct PhoneNumberNormalizer: Sendable {
     /// The digits of `text`, after its "+" if it starts with one, when everything else in it
     /// is a space or one of ( ) - . /; nil when it holds anything more.
     ///
-    /// libphonenumber's Parse drops these separators itself before reading a single digit
-    /// (they can't mark an extension, a second number or an RFC 3966 part; letters, "#", ";",
-    /// "," and "x" can, and keep the text as it is), so the answer is the same, but its ICU
-    /// regular expressions run about a third faster on bare digits, and "(415) 555-0132" and
-    /// "415.555.0132" become one cache entry.
+    /// Parse gives the same answer with or without these separators: it keeps only the digits
+    /// of what it reads, and none of them can mark an extension, a second number or an RFC 3966
+    /// part (letters, "#", ";", "," and "x" can, so such text is passed as written). A test holds
+    /// this against libphonenumber in ten regions. Bare digits make Parse's ICU regular
+    /// expressions about a third cheaper, and make "(415) 555-0132" and "415.555.0132" one
+    /// cache entry.
     static func withoutSeparators(_ text: String) -> String? {
         text.withUTF8Bytes { bytes in
             var digits = 0

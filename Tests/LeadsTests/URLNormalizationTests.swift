@@ -42,4 +42,10 @@ import Leads
     @Test func dropsRepeatsKeepingTheOrder() {
         #expect(urls("b.example", "https://a.example", "https://b.example") == ["https://b.example", "https://a.example"])
     }
+
+    @Test func dropsRepeatsAmongManyLinks() {
+        let links = (0..<40).map { "https://acme.example/\($0 % 20)" }
+        let normalized = ContactNormalizer(region: "US").normalize(ContactCard(format: .vcard, urls: links)).urls
+        #expect(normalized == (0..<20).map { "https://acme.example/\($0)" })
+    }
 }
