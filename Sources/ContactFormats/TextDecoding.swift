@@ -138,4 +138,28 @@ enum TextDecoding {
         }
         return Array(String(decoding: units, as: UTF16.self).utf8)
     }
+
+    /// Offsets in the UTF-8 that `utf8FromUTF16(bytes)` makes, mapped back to offsets in `bytes`.
+    ///
+    /// One walk for all offsets; each code unit counts as the UTF-8 it became there (an unpaired
+    /// surrogate as U+FFFD, 3 bytes). The end of the UTF-8 maps to the end of `bytes`.
+    static func utf16Offsets(of utf8Offsets: [Int], in bytes: [UInt8]) -> [Int] {
+        let littleEndian = bytes.count >= 2 && bytes[0] == 0xFF
+        func unit(_ i: Int) -> UInt16 {
+            littleEndian ? UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8 : UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1])
+        }
+        var mapped = [Int](repeating: bytes.count, count: utf8Offsets.count)
+        var i = 2, produced = 0
+        for k in utf8Offsets.indices.sorted(by: { utf8Offsets[$0] < utf8Offsets[$1] }) {
+            while produced < utf8Offsets[k] && i + 1 < bytes.count {
+                let u = unit(i)
+                if u < 0x80 { produced += 1; i += 2 }
+                else if u < 0x800 { produced += 2; i += 2 }
+                else if u & 0xFC00 == 0xD800, i + 3 < bytes.count, unit(i + 2) & 0xFC00 == 0xDC00 { produced += 4; i += 4 }
+                else { produced += 3; i += 2 }
+            }
+            mapped[k] = i + 1 < bytes.count ? i : bytes.count
+        }
+        return mapped
+    }
 }

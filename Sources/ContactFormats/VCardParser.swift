@@ -23,11 +23,24 @@ public struct VCardParser: Sendable {
     ///   and the cards are returned with what could be read.
     public func parse(_ input: [UInt8]) throws(ContactFormatError) -> VCardParseResult {
         var bytes = input
-        if let transcoded = TextDecoding.utf8FromUTF16(input) { bytes = transcoded }
+        let transcoded = TextDecoding.utf8FromUTF16(input)
+        if let transcoded { bytes = transcoded }
         var state = ParseState(parser: self)
         bytes.withUnsafeBufferPointer { state.run($0) }
         if state.result.cards.isEmpty && !state.sawBegin {
             throw ContactFormatError(.notAVCard, offset: 0)
+        }
+        if transcoded != nil {
+            // Ranges and offsets name bytes of the input, not of the UTF-8 made from it, which
+            // can be longer: callers slice the input with them.
+            var result = state.result
+            let mapped = TextDecoding.utf16Offsets(
+                of: result.cards.flatMap { [$0.range.lowerBound, $0.range.upperBound] } + result.issues.map { $0.offset ?? 0 }, in: input)
+            for i in result.cards.indices { result.cards[i].range = mapped[2 * i]..<mapped[2 * i + 1] }
+            for (i, issue) in result.issues.enumerated() {
+                result.issues[i] = ContactFormatError(issue.code, offset: issue.offset.map { _ in mapped[2 * result.cards.count + i] })
+            }
+            return result
         }
         return state.result
     }
@@ -258,7 +271,7 @@ struct ParseState {
                 let assembled = scratch
                 assembled.withUnsafeBufferPointer { q in
                     if let c = Self.findColon(q, 0, q.count) {
-                        handleLine(q, 0, c, q.count, offset: lineStart, continuation: nil)
+                        handleLine(q, 0, c, q.count, offset: lineStart, continuation: pos)
                     } else if !stack.isEmpty {
                         result.issues.append(ContactFormatError(.malformedLine, offset: lineStart))
                     }
@@ -314,7 +327,11 @@ struct ParseState {
             } else {
                 break
             }
-            if scratch.count > parser.maximumValueLength { break }
+            if scratch.count > parser.maximumValueLength {
+                // Too long to keep: step over the rest of its lines, or they would be read as properties.
+                let rest = LineHeader(encoding: quotedPrintable ? .quotedPrintable : .text)
+                return skipContinuations(p, pos, header: rest, lastByte: scratch.last ?? 0)
+            }
         }
         return pos
     }
@@ -475,13 +492,13 @@ struct ParseState {
             sawBegin = true
             if !stack.isEmpty && !agentPending {
                 // A new card before the last one ended: the last one is torn.
-                var torn = stack.removeLast()
-                result.issues.append(ContactFormatError(.missingEnd, offset: torn.start))
-                if !torn.isNested {
-                    result.cards.append(ParsedCard(card: torn.finish(), range: torn.start..<offset, isTorn: true))
+                // Unwind any open nested cards too: the outermost one is the card that is torn.
+                while var torn = stack.popLast() {
+                    result.issues.append(ContactFormatError(.missingEnd, offset: torn.start))
+                    if !torn.isNested {
+                        result.cards.append(ParsedCard(card: torn.finish(), range: torn.start..<offset, isTorn: true))
+                    }
                 }
-                // Unwind any open nested cards too: they belonged to the torn one.
-                stack.removeAll()
             }
             if stack.count >= parser.maximumNesting {
                 result.issues.append(ContactFormatError(.nestingTooDeep, offset: offset))
@@ -569,7 +586,7 @@ struct ParseState {
             }
         case .tel:
             var number = VCardText.unescaped(v).trimmingSpaces()
-            if number.utf8.count > 4, number.utf8.prefix(4).map({ $0 | 0x20 }) == Array("tel:".utf8) {
+            if number.utf8.count >= 4, number.utf8.prefix(4).map({ $0 | 0x20 }) == Array("tel:".utf8) {
                 number = String(number.dropFirst(4))
             }
             if !number.isEmpty { builder.card.phones.append(TypedValue(number, types: header.types)) }
