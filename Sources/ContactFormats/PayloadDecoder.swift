@@ -2,8 +2,8 @@ import NDEF
 
 /// How to read a payload: as `leadgate parse --format` names it.
 public enum PayloadFormat: String, Sendable, CaseIterable {
-    /// Decide from the bytes: a card marker, else an NDEF message, a Type 2 image, a Type 4
-    /// NDEF file, else text.
+    /// Decide from the bytes: an NDEF message, a Type 2 image or a Type 4 NDEF file that
+    /// decodes, else a card marker, else text.
     case auto
     /// An NDEF message.
     case ndef
@@ -86,7 +86,8 @@ public enum PayloadDecoder {
 
     static func decodeAuto(_ bytes: [UInt8]) throws(PayloadIssue) -> DecodedPayload {
         guard !bytes.isEmpty else { throw PayloadIssue("empty payload", offset: 0) }
-        if let format = ContactDecoder.detectFormat(bytes) { return try decodeText(bytes, as: format) }
+        // Containers before card markers, but only when they decode: the vCard in a record
+        // has BEGIN:VCARD at line starts too (a second card, an AGENT); text all but never decodes.
         var ndefFailure: PayloadIssue?
         // MB set and a TNF other than 7: the first byte of an NDEF message.
         if bytes[0] & 0x80 != 0 && bytes[0] & 0x07 != 7 {
@@ -98,6 +99,7 @@ public enum PayloadDecoder {
         if bytes.count >= 3 && bytes[0] == 0 {
             if let decoded = try? decodeTypeFour(bytes) { return decoded }
         }
+        if let format = ContactDecoder.detectFormat(bytes) { return try decodeText(bytes, as: format) }
         if looksLikeText(bytes) { return try decodeText(bytes, as: .text) }
         if let ndefFailure { throw ndefFailure }
         throw PayloadIssue("not an NDEF message, tag memory image, card or text (first byte 0x\(hex(bytes[0])))", offset: 0)
