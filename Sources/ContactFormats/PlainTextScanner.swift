@@ -67,7 +67,9 @@ public enum PlainTextScanner {
             }
             var candidate = String(chars[i..<j])
             while let last = candidate.last, !(last.isASCIIDigit || last == ")") { candidate.removeLast() }
-            let followedByWord = j < chars.count && chars[j].isLetter
+            // Glued to a letter after its last digit ("12345678XYZ"); a word after a space is fine.
+            let end = i + candidate.count
+            let followedByWord = end < chars.count && chars[end].isLetter
             if digits >= 7 && digits <= 15 && !followedByWord && !isDate(candidate) {
                 found.append(candidate)
             }
@@ -78,6 +80,9 @@ public enum PlainTextScanner {
 
     /// 2026-12-01, 2026.12.01, 01/12/2026: numbers of the right length that are dates.
     static func isDate(_ s: String) -> Bool {
+        // A date and the hour of a time ("2026-12-01 10:30" stops at the colon) is no phone either.
+        let words = s.split(whereSeparator: { $0 == " " || $0 == "\u{00A0}" })
+        if words.count > 1 { return words.contains { isDate(String($0)) } }
         let groups = s.split(whereSeparator: { $0 == "-" || $0 == "." || $0 == "/" })
         guard groups.count == 3, groups.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }) else { return false }
         let lengths = groups.map(\.count)
