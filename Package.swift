@@ -32,13 +32,17 @@ let package = Package(
             dependencies: ["Leads", "CSQLite", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
+            name: "Gateway",
+            dependencies: ["NDEF", "ContactFormats", "Leads", "LeadStore", "TagReaders", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
             name: "TagReaders",
             dependencies: ["NDEF", "ContactFormats", "CPCSCLite", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "leadgate",
             dependencies: [
-                "NDEF", "ContactFormats", "Leads", "TagReaders", "LeadStore",
+                "NDEF", "ContactFormats", "Leads", "TagReaders", "LeadStore", "Gateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -48,6 +52,7 @@ let package = Package(
         .testTarget(name: "ContactFormatsTests", dependencies: ["ContactFormats"]),
         .testTarget(name: "LeadsTests", dependencies: ["Leads"]),
         .testTarget(name: "LeadStoreTests", dependencies: ["LeadStore", "Leads"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "LeadStore", "Leads", "ContactFormats"]),
         .testTarget(name: "TagReadersTests", dependencies: ["TagReaders", "NDEF"]),
         .testTarget(name: "leadgateTests", dependencies: ["leadgate", "NDEF", "ContactFormats", "Leads"]),
     ],

@@ -5,17 +5,26 @@ import Leads
 public struct LeadChange: Sendable, Hashable {
     public var status: LeadStatus?
     public var owner: String?
-    public var nextAction: NextAction?
+    /// A new next action; its due time stays unless `due` is given.
+    public var nextAction: String?
+    /// A new due time for the next action.
+    public var due: Date?
     public var addTags: [String]
 
-    public init(status: LeadStatus? = nil, owner: String? = nil, nextAction: NextAction? = nil, addTags: [String] = []) {
+    public init(status: LeadStatus? = nil, owner: String? = nil, nextAction: String? = nil, due: Date? = nil, addTags: [String] = []) {
         self.status = status
         self.owner = owner
         self.nextAction = nextAction
+        self.due = due
         self.addTags = addTags
     }
 
-    public var isEmpty: Bool { status == nil && owner == nil && nextAction == nil && addTags.isEmpty }
+    /// The changes a note's grammar carried (`#hot`, `@bob`, `next: call friday`, `#tags`).
+    public init(_ note: ParsedNote) {
+        self.init(status: note.status, owner: note.owner, nextAction: note.nextAction, due: note.due, addTags: note.tags)
+    }
+
+    public var isEmpty: Bool { status == nil && owner == nil && nextAction == nil && due == nil && addTags.isEmpty }
 }
 
 extension LeadStore {
@@ -39,7 +48,8 @@ extension LeadStore {
                     events.append(("owner_changed", ["from": lead.owner, "to": owner]))
                     lead.owner = owner
                 }
-                if let next = change.nextAction, next != lead.nextAction {
+                let next = NextAction(action: change.nextAction ?? lead.nextAction.action, due: change.due ?? lead.nextAction.due)
+                if next != lead.nextAction {
                     events.append(("next_action_changed", ["action": next.action, "due": Timestamp.format(next.due)]))
                     lead.nextAction = next
                 }

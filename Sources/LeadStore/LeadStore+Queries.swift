@@ -79,6 +79,29 @@ extension LeadStore {
         return first
     }
 
+    /// For each id, its shortest prefix (at least `minimum` characters) that no other row of
+    /// `table` shares, as `git` abbreviates commits. UUIDv7s made in the same millisecond
+    /// share their first 13 characters, so batch imports get longer prefixes than taps.
+    public func shortIDs(_ ids: [String], table: ShortIDTable = .leads, minimum: Int = 8) throws(StoreError) -> [String: String] {
+        try withDatabase { (db) throws(StoreError) in
+            let before = try db.statement("SELECT max(id) FROM \(table.rawValue) WHERE id < ?")
+            let after = try db.statement("SELECT min(id) FROM \(table.rawValue) WHERE id > ?")
+            var out: [String: String] = [:]
+            for id in ids {
+                var shared = 0
+                for statement in [before, after] {
+                    statement.reset()
+                    try statement.bind([.text(id)])
+                    if try statement.step(), let neighbour = statement.text(0) {
+                        shared = max(shared, zip(id, neighbour).prefix(while: { $0 == $1 }).count)
+                    }
+                }
+                out[id] = String(id.prefix(max(minimum, shared + 1)))
+            }
+            return out
+        }
+    }
+
     /// Counts for the status line: leads in total and by status.
     public func leadCount(event: String? = nil) throws(StoreError) -> Int {
         try withDatabase { (db) throws(StoreError) in
@@ -104,6 +127,11 @@ extension LeadStore {
             return events
         }
     }
+}
+
+/// Tables whose rows have UUIDv7 ids.
+public enum ShortIDTable: String, Sendable {
+    case leads, quarantine
 }
 
 /// One recorded change to a lead.

@@ -14,6 +14,7 @@ struct CommandFailure: Error {
     static func dataError(_ message: String) -> CommandFailure { CommandFailure(status: .dataError, message: message) }
     static func unavailable(_ message: String) -> CommandFailure { CommandFailure(status: .unavailable, message: message) }
     static func usage(_ message: String) -> CommandFailure { CommandFailure(status: .usage, message: message) }
+    static func software(_ message: String) -> CommandFailure { CommandFailure(status: .software, message: message) }
 
     /// Prints the error line and gives the exit code for ArgumentParser to exit with.
     func report() -> ExitCode {
@@ -34,6 +35,11 @@ enum Terminal {
 
     static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
     static var stdinIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+    static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+
+    static func writeError(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
 
     static func write(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))

@@ -1,0 +1,99 @@
+import ContactFormats
+import Foundation
+import Leads
+import LeadStore
+
+/// Turns what was read (a decoded payload and where it came from) into lead candidates,
+/// and what cannot be a lead into quarantine entries. No I/O: the caller stores both.
+public struct CaptureBuilder: Sendable {
+    public var event: String
+    public var rep: String
+    public var policy: LeadPolicy
+    public var normalizer: ContactNormalizer
+
+    public init(event: String, rep: String, policy: LeadPolicy, normalizer: ContactNormalizer) {
+        self.event = event
+        self.rep = rep
+        self.policy = policy
+        self.normalizer = normalizer
+    }
+
+    /// What one input yields: candidates to capture and inputs to quarantine.
+    public struct Result: Sendable {
+        public var candidates: [LeadCandidate] = []
+        public var rejects: [QuarantineEntry] = []
+    }
+
+    /// The candidates in a decoded payload read from `origin` (a file path or `stdin`).
+    ///
+    /// A torn card, a card that holds nothing a lead can use, and a payload with no card at
+    /// all are rejected with the reason and their bytes.
+    public func candidates(from payload: DecodedPayload, whole: [UInt8], origin: String, channel: LeadSource.Channel,
+                           file: String?, capturedAt: Date = Date()) -> Result {
+        var result = Result()
+        for issue in payload.issues where !issue.message.contains(ContactFormatError.Code.missingEnd.rawValue) {
+            // Issues that did not stop a card from being read are kept with the input, so
+            // nothing the parser skipped is lost; torn cards are quarantined below.
+            result.rejects.append(QuarantineEntry(origin: origin, byteOffset: issue.offset, reason: issue.message,
+                                                  mediaType: mediaType(forFormat: payload.format), raw: whole,
+                                                  event: event, rep: rep, receivedAt: capturedAt))
+        }
+        for (index, decoded) in payload.contacts.enumerated() {
+            let place = payload.contacts.count > 1 ? "card \(index + 1)" : "card"
+            if decoded.isTorn {
+                let offset = payload.issues.first { $0.message.contains(ContactFormatError.Code.missingEnd.rawValue) }?.offset
+                result.rejects.append(QuarantineEntry(origin: origin, byteOffset: offset,
+                                                      reason: "\(place) starting at byte \(offset ?? 0) is torn: the input ends before its END:VCARD",
+                                                      mediaType: decoded.mediaType, raw: decoded.raw, event: event, rep: rep,
+                                                      receivedAt: capturedAt))
+                continue
+            }
+            let contact = normalizer.normalize(decoded.card)
+            guard Self.isUsable(contact) else {
+                result.rejects.append(QuarantineEntry(origin: origin, byteOffset: nil,
+                                                      reason: "\(place) holds no name, email, phone or URL",
+                                                      mediaType: decoded.mediaType, raw: decoded.raw, event: event, rep: rep,
+                                                      receivedAt: capturedAt))
+                continue
+            }
+            let source = LeadSource(channel: channel, format: Self.leadFormat(decoded.card.format), file: file)
+            result.candidates.append(LeadCandidate.make(contact: contact, raw: RawPayload(mediaType: decoded.mediaType, bytes: decoded.raw),
+                                                        source: source, event: event, rep: rep, policy: policy,
+                                                        capturedAt: capturedAt))
+        }
+        if payload.contacts.isEmpty && result.rejects.isEmpty {
+            result.rejects.append(QuarantineEntry(origin: origin, byteOffset: nil,
+                                                  reason: "no card, email or phone number found (read as \(payload.format))",
+                                                  mediaType: mediaType(forFormat: payload.format), raw: whole,
+                                                  event: event, rep: rep, receivedAt: capturedAt))
+        }
+        return result
+    }
+
+    /// An input that could not be decoded at all.
+    public func reject(_ whole: [UInt8], origin: String, issue: PayloadIssue, capturedAt: Date = Date()) -> QuarantineEntry {
+        QuarantineEntry(origin: origin, byteOffset: issue.offset, reason: issue.message, mediaType: nil, raw: whole,
+                        event: event, rep: rep, receivedAt: capturedAt)
+    }
+
+    static func isUsable(_ contact: NormalizedContact) -> Bool {
+        contact.fullName != nil || !contact.emails.isEmpty || !contact.phones.isEmpty || !contact.urls.isEmpty
+            || contact.organization != nil || !contact.invalidEmails.isEmpty
+    }
+
+    /// The lead's `source.format` for a card format (DESIGN.md's list has no KDDI: it is a MECARD cousin).
+    public static func leadFormat(_ format: ContactFormat) -> String {
+        switch format {
+        case .kddi: return "mecard"
+        default: return format.rawValue
+        }
+    }
+
+    func mediaType(forFormat format: String) -> String {
+        switch format {
+        case "vcard": return "text/vcard"
+        case "ndef", "type2", "type4": return "application/vnd.nfc.ndef"
+        default: return "text/plain"
+        }
+    }
+}

@@ -1,0 +1,285 @@
+import ContactFormats
+import Foundation
+import Leads
+import LeadStore
+import Logging
+
+/// Batch re-import of card files and folders into the store.
+///
+/// Files are decoded and normalized on worker threads (one per core) and captured in file
+/// order by the calling thread in batched transactions, so the outcome (which capture
+/// creates a lead, which merges) does not depend on timing. Re-running an import adds
+/// nothing: each card's bytes are hashed per event. A crash leaves only whole batches.
+public final class ImportJob: Sendable {
+    /// One input: a file, or standard input's bytes.
+    public enum Input: Sendable, Hashable {
+        case file(String)
+        case standardInput
+    }
+
+    public struct Progress: Sendable {
+        public var filesDone: Int
+        public var filesTotal: Int
+        public var summary: ImportSummary
+    }
+
+    public let builder: CaptureBuilder
+    public let store: LeadStore
+    public let logger: Logger
+    /// Files larger than this are quarantined by name, not read.
+    public let maximumFileSize: Int
+    public let workers: Int
+    /// Captures per transaction.
+    public let batchSize: Int
+
+    public init(builder: CaptureBuilder, store: LeadStore, logger: Logger, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                batchSize: Int = 1000, maximumFileSize: Int = PayloadDecoder.maximumPayload) {
+        self.builder = builder
+        self.store = store
+        self.logger = logger
+        self.workers = max(1, workers)
+        self.batchSize = max(1, batchSize)
+        self.maximumFileSize = maximumFileSize
+    }
+
+    /// The files an import of `paths` reads: files as given, folders walked recursively for
+    /// the extensions leadgate reads (.vcf .vcard .txt .ndef .bin), in sorted order.
+    public static func expand(_ paths: [String]) throws(ImportError) -> (inputs: [Input], skipped: [String]) {
+        var inputs: [Input] = []
+        var skipped: [String] = []
+        for path in paths {
+            if path == "-" { inputs.append(.standardInput); continue }
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw ImportError("\(path): no such file or folder")
+            }
+            guard isDirectory.boolValue else { inputs.append(.file(path)); continue }
+            guard let walker = FileManager.default.enumerator(atPath: path) else {
+                throw ImportError("\(path): folder cannot be read")
+            }
+            var found: [String] = []
+            while let relative = walker.nextObject() as? String {
+                let name = (relative as NSString).lastPathComponent
+                if name.hasPrefix(".") { if walker.fileAttributes?[.type] as? FileAttributeType == .typeDirectory { walker.skipDescendants() }; continue }
+                guard walker.fileAttributes?[.type] as? FileAttributeType == .typeRegular else { continue }
+                let full = (path as NSString).appendingPathComponent(relative)
+                if Self.readableExtensions.contains((name as NSString).pathExtension.lowercased()) { found.append(full) } else { skipped.append(full) }
+            }
+            inputs += found.sorted().map { .file($0) }
+        }
+        return (inputs, skipped)
+    }
+
+    static let readableExtensions: Set<String> = ["vcf", "vcard", "txt", "ndef", "bin"]
+
+    /// How a file's bytes are read, by its extension.
+    static func format(for path: String) -> PayloadFormat {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "vcf", "vcard": return .vcard
+        case "ndef": return .ndef
+        case "txt": return .text
+        default: return .auto
+        }
+    }
+
+    /// Imports `inputs`; `progress` is called on the calling thread after each file.
+    public func run(_ inputs: [Input], standardInput: (() -> [UInt8])? = nil,
+                    progress: (Progress) -> Void = { _ in }) throws(StoreError) -> ImportSummary {
+        var summary = ImportSummary()
+        let results = DecodeResults(count: inputs.count, window: max(64, workers * 32))
+        // Standard input is read here, once: workers only get bytes.
+        let stdinBytes: [UInt8]? = inputs.contains(.standardInput) ? (standardInput?() ?? []) : nil
+        let next = AtomicCounter()
+        var threads: [Thread] = []
+        for _ in 0..<min(workers, max(1, inputs.count)) {
+            let thread = Thread { [builder, maximumFileSize] in
+                while true {
+                    let index = next.increment()
+                    guard index < inputs.count else { return }
+                    results.waitForRoom(index)
+                    results.put(index, Self.decode(inputs[index], stdin: stdinBytes, builder: builder, maximumFileSize: maximumFileSize))
+                }
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+            threads.append(thread)
+        }
+        var pending: [LeadCandidate] = []
+        var pendingFiles = 0
+        func flush() throws(StoreError) {
+            guard !pending.isEmpty else { return }
+            for outcome in try store.capture(pending) {
+                switch outcome {
+                case .created: summary.imported += 1
+                case .merged: summary.merged += 1
+                case .alreadyCaptured: summary.alreadyImported += 1
+                }
+            }
+            pending.removeAll(keepingCapacity: true)
+            pendingFiles = 0
+        }
+        defer { results.cancel() }
+        for index in inputs.indices {
+            let outcome = results.take(index)
+            summary.files += 1
+            summary.cards += outcome.candidates.count
+            pending += outcome.candidates
+            pendingFiles += 1
+            if !outcome.rejects.isEmpty {
+                // Keep order simple: captures before this file's rejects are stored first.
+                try flush()
+                for reject in outcome.rejects {
+                    try store.quarantine(reject)
+                    summary.rejected.append(ImportSummary.Rejection(origin: reject.origin, byteOffset: reject.byteOffset, reason: reject.reason))
+                }
+            }
+            if pending.count >= batchSize { try flush() }
+            progress(Progress(filesDone: index + 1, filesTotal: inputs.count, summary: summary))
+        }
+        try flush()
+        progress(Progress(filesDone: inputs.count, filesTotal: inputs.count, summary: summary))
+        logger.info("import finished", metadata: [
+            "import.files": "\(summary.files)", "import.imported": "\(summary.imported)",
+            "import.merged": "\(summary.merged)", "import.rejected": "\(summary.rejected.count)",
+        ])
+        return summary
+    }
+
+    struct Decoded: Sendable {
+        var candidates: [LeadCandidate] = []
+        var rejects: [QuarantineEntry] = []
+    }
+
+    static func decode(_ input: Input, stdin: [UInt8]?, builder: CaptureBuilder, maximumFileSize: Int) -> Decoded {
+        let origin: String
+        let bytes: [UInt8]
+        let format: PayloadFormat
+        switch input {
+        case .standardInput:
+            origin = "stdin"
+            bytes = stdin ?? []
+            format = .auto
+        case .file(let path):
+            origin = path
+            format = Self.format(for: path)
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            if size > maximumFileSize {
+                let entry = QuarantineEntry(origin: path, byteOffset: maximumFileSize,
+                                            reason: "file of \(size) bytes is larger than the \(maximumFileSize) bytes read as one input; its bytes stay in the file",
+                                            mediaType: nil, raw: [], event: builder.event, rep: builder.rep)
+                return Decoded(rejects: [entry])
+            }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                let entry = QuarantineEntry(origin: path, byteOffset: nil, reason: "file cannot be read", mediaType: nil,
+                                            raw: [], event: builder.event, rep: builder.rep)
+                return Decoded(rejects: [entry])
+            }
+            bytes = [UInt8](data)
+        }
+        do {
+            let payload = try PayloadDecoder.decode(bytes, as: format)
+            let result = builder.candidates(from: payload, whole: bytes, origin: origin, channel: .import,
+                                            file: input == .standardInput ? nil : origin)
+            return Decoded(candidates: result.candidates, rejects: result.rejects)
+        } catch {
+            return Decoded(rejects: [builder.reject(bytes, origin: origin, issue: error)])
+        }
+    }
+}
+
+/// What an import did.
+public struct ImportSummary: Sendable, Codable {
+    public struct Rejection: Sendable, Codable, Hashable {
+        public var origin: String
+        public var byteOffset: Int?
+        public var reason: String
+
+        enum CodingKeys: String, CodingKey {
+            case origin = "file"
+            case byteOffset = "byte_offset"
+            case reason
+        }
+    }
+
+    public var files = 0
+    public var cards = 0
+    /// New leads.
+    public var imported = 0
+    /// Captures of a person already a lead at this event, merged into that lead.
+    public var merged = 0
+    /// Cards already imported for this event (same bytes): nothing was added.
+    public var alreadyImported = 0
+    public var rejected: [Rejection] = []
+
+    enum CodingKeys: String, CodingKey {
+        case files, cards, imported, merged, rejected
+        case alreadyImported = "already_imported"
+    }
+
+    public init() {}
+}
+
+public struct ImportError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Results from the decode workers, taken by the writer in input order.
+///
+/// `@unchecked Sendable`: all state is read and written under `condition`'s lock.
+final class DecodeResults: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var slots: [Int: ImportJob.Decoded] = [:]
+    private var nextToTake = 0
+    private var cancelled = false
+    private let window: Int
+
+    init(count: Int, window: Int) {
+        self.window = window
+    }
+
+    /// Workers stay at most `window` inputs ahead of the writer, so memory stays bounded.
+    func waitForRoom(_ index: Int) {
+        condition.lock()
+        while index >= nextToTake + window && !cancelled { condition.wait() }
+        condition.unlock()
+    }
+
+    func put(_ index: Int, _ value: ImportJob.Decoded) {
+        condition.lock()
+        slots[index] = value
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func take(_ index: Int) -> ImportJob.Decoded {
+        condition.lock()
+        defer { condition.unlock() }
+        while slots[index] == nil { condition.wait() }
+        nextToTake = index + 1
+        condition.broadcast()
+        return slots.removeValue(forKey: index)!
+    }
+
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// `@unchecked Sendable`: the value is only touched under `lock`.
+final class AtomicCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    /// Returns the current value and adds one.
+    func increment() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        let v = value
+        value += 1
+        return v
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+/// Reads the due time of a next action as a rep types it: `friday`, `tomorrow 14:00`,
+/// `2026-12-01`, `2026-12-01T15:30`, `+2d`, `in 3 hours`, `eod`.
+///
+/// A day without a time means 09:00 local time; a weekday means its next occurrence
+/// (`friday` on a Friday is a week away).
+public struct DueDate: Sendable {
+    public var now: Date
+    public var calendar: Calendar
+
+    public init(now: Date = Date(), timeZone: TimeZone = .current) {
+        self.now = now
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        calendar.locale = Locale(identifier: "en_US_POSIX")
+        self.calendar = calendar
+    }
+
+    static let weekdays = ["sunday": 1, "monday": 2, "tuesday": 3, "wednesday": 4, "thursday": 5, "friday": 6, "saturday": 7,
+                           "sun": 1, "mon": 2, "tue": 3, "tues": 3, "wed": 4, "thu": 5, "thur": 5, "thurs": 5, "fri": 6, "sat": 7]
+
+    /// The time `text` names, or nil when it names none.
+    public func parse(_ text: String) -> Date? {
+        let words = text.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard let first = words.first else { return nil }
+        if let absolute = Timestamp.parse(text.trimmingCharacters(in: .whitespaces)) { return absolute }
+        if let relative = relativeOffset(words) { return now.addingTimeInterval(relative) }
+        var day: Date?
+        var rest = Array(words.dropFirst())
+        switch first {
+        case "today", "eod": day = startOfDay(now)
+        case "tomorrow", "tmrw": day = calendar.date(byAdding: .day, value: 1, to: startOfDay(now))
+        case "next" where rest.first.flatMap({ Self.weekdays[$0] }) != nil:
+            day = nextWeekday(Self.weekdays[rest.removeFirst()]!)
+        default:
+            if let weekday = Self.weekdays[first] { day = nextWeekday(weekday) }
+            else if let date = isoDay(first) { day = date }
+            else if let (date, time) = isoDayAndTime(first) { day = date; rest.insert(time, at: 0) }
+        }
+        guard let day else { return nil }
+        let (hour, minute) = rest.first.flatMap(clockTime) ?? (first == "eod" ? (17, 0) : (9, 0))
+        return calendar.date(bySettingHour: hour, minute: minute, second: 0, of: day)
+    }
+
+    func startOfDay(_ date: Date) -> Date { calendar.startOfDay(for: date) }
+
+    func nextWeekday(_ weekday: Int) -> Date? {
+        let today = calendar.component(.weekday, from: now)
+        var ahead = (weekday - today + 7) % 7
+        if ahead == 0 { ahead = 7 }
+        return calendar.date(byAdding: .day, value: ahead, to: startOfDay(now))
+    }
+
+    func isoDay(_ word: String) -> Date? {
+        let parts = word.split(separator: "-")
+        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), parts[0].count == 4 else { return nil }
+        return calendar.date(from: DateComponents(year: y, month: m, day: d))
+    }
+
+    func isoDayAndTime(_ word: String) -> (Date, String)? {
+        guard let t = word.firstIndex(of: "t"), let day = isoDay(String(word[..<t])) else { return nil }
+        return (day, String(word[word.index(after: t)...]))
+    }
+
+    /// `14:00`, `9`, `9am`, `2pm`, `14h`.
+    func clockTime(_ word: String) -> (Int, Int)? {
+        var w = word
+        var pm = false, am = false
+        if w.hasSuffix("pm") { pm = true; w.removeLast(2) } else if w.hasSuffix("am") { am = true; w.removeLast(2) }
+        else if w.hasSuffix("h") { w.removeLast() }
+        let parts = w.split(separator: ":")
+        guard let h = parts.first.flatMap({ Int($0) }), parts.count <= 2 else { return nil }
+        let m = parts.count == 2 ? Int(parts[1]) ?? -1 : 0
+        var hour = h
+        if pm && hour < 12 { hour += 12 }
+        if am && hour == 12 { hour = 0 }
+        guard (0..<24).contains(hour), (0..<60).contains(m) else { return nil }
+        return (hour, m)
+    }
+
+    /// `+2d`, `+3h`, `in 2 days`, `in 90 minutes`, `2h`.
+    func relativeOffset(_ words: [String]) -> TimeInterval? {
+        var w = words
+        if w.first == "in" { w.removeFirst() }
+        var text = w.joined()
+        if text.hasPrefix("+") { text.removeFirst() } else if words.first != "in" && !(text.last?.isLetter ?? false) { return nil }
+        let digits = text.prefix(while: { $0.isNumber })
+        guard let n = Int(digits), n > 0 else { return nil }
+        let unit = text.dropFirst(digits.count)
+        switch unit {
+        case "m", "min", "mins", "minute", "minutes": return Double(n) * 60
+        case "h", "hr", "hrs", "hour", "hours": return Double(n) * 3600
+        case "d", "day", "days": return Double(n) * 86_400
+        case "w", "wk", "week", "weeks": return Double(n) * 7 * 86_400
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import ArgumentParser
+import Foundation
+import Gateway
+import Leads
+import LeadStore
+
+struct LeadsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "leads",
+        abstract: "List the leads in the local store, or export them (JSON, CSV for a CRM, vCard).",
+        discussion: """
+            Examples:
+              leadgate leads --event "RSA 2026"                  a table on the terminal
+              leadgate leads --overdue --rep alice                what alice should have done by now
+              leadgate leads --format csv > rsa.csv               for a CRM import
+              leadgate leads --format vcf > rsa.vcf               for an address book
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, json, csv, vcf
+    }
+
+    @Option(help: "Only leads met at this event.") var event: String?
+    @Option(help: "Only leads this rep captured.") var rep: String?
+    @Option(help: "Only leads this person owns.") var owner: String?
+    @Option(help: "Only leads with this status: new, hot, warm, cold.") var status: LeadStatus?
+    @Flag(help: "Only leads whose next action is past due.") var overdue = false
+    @Option(help: "Output: table, json (one lead per line), csv or vcf.") var format: Format = .table
+    @Flag(help: "Same as --format json.") var json = false
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() throws {
+        try reportingFailures {
+            let store = try storeOptions.open()
+            let filter = LeadFilter(event: event, rep: rep, owner: owner, status: status, dueBefore: overdue ? Date() : nil)
+            let leads: [Lead]
+            do { leads = try store.leads(filter) } catch { throw CommandFailure.storeFailure(error, path: storeOptions.path) }
+            switch json ? .json : format {
+            case .json:
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                var out = ""
+                for lead in leads { out += String(decoding: try encoder.encode(lead), as: UTF8.self) + "\n" }
+                Terminal.write(out)
+            case .csv:
+                Terminal.write(LeadExport.csv(leads))
+            case .vcf:
+                Terminal.write(LeadExport.vcards(leads))
+            case .table:
+                let short = (try? store.shortIDs(leads.map(\.id))) ?? [:]
+                Terminal.write(LeadTable.render(leads, now: Date(), shortIDs: short))
+            }
+        }
+    }
+}
+
+extension LeadStatus: ExpressibleByArgument {}
+
+/// The leads as a table that fits a terminal line.
+enum LeadTable {
+    static func render(_ leads: [Lead], now: Date, shortIDs: [String: String] = [:]) -> String {
+        guard !leads.isEmpty else { return "no leads\n" }
+        var rows = [["ID", "CAPTURED", "NAME", "COMPANY", "STATUS", "OWNER", "NEXT", "DUE", "NOTE"]]
+        let time = DateFormatter()
+        time.dateFormat = "MM-dd HH:mm"
+        for lead in leads {
+            let c = lead.contact
+            let name = c.fullName ?? c.emails.first ?? c.phones.first?.number ?? c.urls.first ?? (lead.source.tagUID.map { "UID \($0)" } ?? "?")
+            let due = (lead.nextAction.due < now ? "!" : "") + time.string(from: lead.nextAction.due)
+            rows.append([shortIDs[lead.id] ?? lead.id, time.string(from: lead.capturedAt), name, c.organization ?? "",
+                         lead.status.rawValue, lead.owner, lead.nextAction.action, due, lead.note?.replacingOccurrences(of: "\n", with: " ") ?? ""])
+        }
+        let limits = [36, 11, 24, 20, 6, 10, 12, 12, 40]
+        var widths = Array(repeating: 0, count: rows[0].count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = min(limits[i], max(widths[i], cell.count)) } }
+        var out = ""
+        for row in rows {
+            let cells = row.enumerated().map { i, cell -> String in
+                let clipped = cell.count > widths[i] ? String(cell.prefix(widths[i] - 1)) + "…" : cell
+                return clipped.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            }
+            out += cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
+        }
+        let overdue = leads.filter { $0.nextAction.due < now }.count
+        out += "\(leads.count) lead(s)\(overdue > 0 ? ", \(overdue) overdue (!)" : "")\n"
+        return out
+    }
+}
+
+struct NoteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "note",
+        abstract: "Add context to a lead after the fact.",
+        discussion: """
+            The note keeps what is there and adds a line. The note grammar works here too: \
+            #hot #warm #cold set the status, other #words are tags, @name sets the owner, \
+            next: call friday sets the next action.
+
+            Example:
+              leadgate note 0192f3c4 "wants a 50-seat pilot #hot next: call tuesday"
+            """
+    )
+
+    @Argument(help: "The lead's id, or the first 4+ characters of it.") var id: String
+    @Argument(help: "The note.") var text: [String]
+    @Flag(help: "Print the updated lead as JSON.") var json = false
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() throws {
+        try reportingFailures {
+            let store = try storeOptions.open()
+            let parsed = NoteGrammar(now: Date()).parse(text.joined(separator: " "))
+            let lead: Lead
+            do {
+                lead = try store.annotate(id, note: parsed.note, change: LeadChange(parsed))
+            } catch { throw CommandFailure.storeFailure(error, path: storeOptions.path) }
+            printLead(lead, json: json)
+        }
+    }
+}
+
+struct SetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set",
+        abstract: "Change a lead's status, owner or next action.",
+        discussion: """
+            Examples:
+              leadgate set 0192f3c4 --status hot --owner bob
+              leadgate set 0192f3c4 --next "send pricing" --due friday
+              leadgate set 0192f3c4 --next demo --due 2026-12-01T15:00
+            """
+    )
+
+    @Argument(help: "The lead's id, or the first 4+ characters of it.") var id: String
+    @Option(help: "new, hot, warm or cold.") var status: LeadStatus?
+    @Option(help: "Who owns the follow-up.") var owner: String?
+    @Option(help: "The next action, e.g. \"call\", \"send pricing\".") var next: String?
+    @Option(help: "When it is due: friday, tomorrow 14:00, 2026-12-01, +2d, an ISO time.") var due: String?
+    @Flag(help: "Print the updated lead as JSON.") var json = false
+    @OptionGroup var storeOptions: StoreOptions
+
+    func validate() throws {
+        if status == nil && owner == nil && next == nil && due == nil {
+            throw ValidationError("nothing to change: give --status, --owner, or --next with --due")
+        }
+        if let due, DueDate().parse(due) == nil {
+            throw ValidationError("--due \(due): not a time leadgate reads (friday, tomorrow 14:00, 2026-12-01, +2d)")
+        }
+    }
+
+    func run() throws {
+        try reportingFailures {
+            let store = try storeOptions.open()
+            let change = LeadChange(status: status, owner: owner, nextAction: next, due: due.flatMap { DueDate().parse($0) })
+            do {
+                printLead(try store.annotate(id, note: nil, change: change), json: json)
+            } catch {
+                throw CommandFailure.storeFailure(error, path: storeOptions.path)
+            }
+        }
+    }
+}
+
+func printLead(_ lead: Lead, json: Bool) {
+    if json {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        Terminal.write(String(decoding: (try? encoder.encode(lead)) ?? Data(), as: UTF8.self) + "\n")
+    } else {
+        Terminal.write(LeadTable.render([lead], now: Date()))
+    }
+}
