@@ -50,7 +50,7 @@ let package = Package(
 
         .testTarget(name: "NDEFTests", dependencies: ["NDEF"]),
         .testTarget(name: "ContactFormatsTests", dependencies: ["ContactFormats"]),
-        .testTarget(name: "LeadsTests", dependencies: ["Leads"]),
+        .testTarget(name: "LeadsTests", dependencies: ["Leads", "CPhoneNumber"]),
         .testTarget(name: "LeadStoreTests", dependencies: ["LeadStore", "Leads"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "LeadStore", "Leads", "ContactFormats"]),
         .testTarget(name: "TagReadersTests", dependencies: ["TagReaders", "NDEF"]),

@@ -86,9 +86,7 @@ public final class LeadStore: @unchecked Sendable {
     }
 
     func encode(_ lead: Lead) throws(StoreError) -> String {
-        do { return String(decoding: try encoder.encode(lead), as: UTF8.self) } catch {
-            throw StoreError(.corruptRow, "lead \(lead.id) cannot be encoded: \(error)")
-        }
+        LeadJSON.encode(lead)
     }
 
     func decodeLead(_ json: String, id: String) throws(StoreError) -> Lead {

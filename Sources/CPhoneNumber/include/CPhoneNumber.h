@@ -52,6 +52,11 @@ extern "C" {
 int lg_phone_to_e164(const char *text, size_t length, const char *default_region,
                      char *out, size_t out_capacity);
 
+/// lg_phone_to_e164 without its fast path: always PhoneNumberUtil::Parse. For tests that
+/// check the fast path gives the same answers.
+int lg_phone_to_e164_reference(const char *text, size_t length, const char *default_region,
+                               char *out, size_t out_capacity);
+
 /// The country calling code of `region` (upper-case ISO 3166, e.g. "GB" -> 44), or 0 when
 /// libphonenumber has no metadata for it. Thread-safe.
 int lg_phone_country_code_for_region(const char *region);

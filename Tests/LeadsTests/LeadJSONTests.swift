@@ -1,0 +1,84 @@
+import Foundation
+import Leads
+import Testing
+
+@Suite struct LeadJSONTests {
+    static func sampleLead(merged: Bool = true) -> Lead {
+        let contact = NormalizedContact(fullName: "Jane \"JJ\" Doe", givenName: "Jane", familyName: "Doe", organization: "Acme, Inc.",
+                                        title: nil, emails: ["jane@acme.example"],
+                                        phones: [.init(number: "+1 555 0100", e164: "+15550100", types: ["cell"]),
+                                                 .init(number: "n/a", e164: nil, types: [])],
+                                        urls: ["https://acme.example/jane"], addresses: ["1 Main St\nSpringfield"],
+                                        note: "line\tone\u{1}", invalidEmails: ["jane(at)acme"])
+        let source = LeadSource(channel: .tap, reader: "ACS ACR122U 00 00", tagUID: "04A1B2C3D4E5F6", tagType: "ntag215", format: "vcard")
+        var lead = Lead(id: LeadID.make(at: Date(timeIntervalSince1970: 1_795_000_000.123)), event: "RSA 2026", rep: "alice",
+                        capturedAt: Date(timeIntervalSince1970: 1_795_000_000.123), source: source, contact: contact,
+                        note: "wants a pilot", status: .hot, owner: "bob", tags: ["pilot", "émoji 🎉"],
+                        nextAction: NextAction(action: "call", due: Date(timeIntervalSince1970: 1_795_300_000)),
+                        consent: Consent(given: true, textVersion: "kiosk-v1", at: Date(timeIntervalSince1970: 1_795_000_006)),
+                        raw: RawPayload(mediaType: "text/vcard", bytes: Array("BEGIN:VCARD\r\n".utf8) + [0, 0xFF]))
+        if merged {
+            lead.mergedCaptures = [Capture(capturedAt: Date(timeIntervalSince1970: 1_795_000_100), source: source,
+                                           raw: RawPayload(mediaType: "text/plain", bytes: [1, 2, 3]))]
+        }
+        return lead
+    }
+
+    @Test func writesTheSameObjectAsTheCodableEncoder() throws {
+        for lead in [Self.sampleLead(), Self.sampleLead(merged: false)] {
+            let fast = try JSONSerialization.jsonObject(with: Data(LeadJSON.encode(lead).utf8)) as? NSDictionary
+            let codable = try JSONSerialization.jsonObject(with: JSONEncoder().encode(lead)) as? NSDictionary
+            #expect(fast != nil)
+            #expect(fast == codable)
+        }
+    }
+
+    @Test func roundTripsThroughTheDecoder() throws {
+        let lead = Self.sampleLead()
+        let decoded = try JSONDecoder().decode(Lead.self, from: Data(LeadJSON.encode(lead).utf8))
+        #expect(decoded == lead)
+    }
+
+    @Test func writesDesignKeysWithExplicitNulls() throws {
+        var lead = Self.sampleLead(merged: false)
+        lead.consent = nil
+        lead.note = nil
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(LeadJSON.encode(lead).utf8)) as? [String: Any])
+        for key in ["id", "event", "rep", "captured_at", "source", "contact", "note", "status", "owner", "tags", "next_action", "consent", "raw"] {
+            #expect(object.keys.contains(key), "missing \(key)")
+        }
+        #expect(object["note"] is NSNull)
+        #expect(object["consent"] is NSNull)
+        #expect((object["captured_at"] as? String) == "2026-11-18T11:06:40.123Z")
+        let raw = try #require(object["raw"] as? [String: Any])
+        #expect(raw["base64"] as? String == Data(lead.raw.bytes).base64EncodedString())
+    }
+
+    @Test func timestampsRoundTripWithMilliseconds() {
+        for seconds in [0.0, 1_795_000_000.123, 951_782_400.5, 4_102_444_799.999, -86_400.25] {
+            let date = Date(timeIntervalSince1970: seconds)
+            let text = Timestamp.format(date)
+            let back = Timestamp.parse(text)
+            #expect(back.map { abs($0.timeIntervalSince1970 - seconds) < 0.001 } == true, "\(seconds) -> \(text)")
+        }
+        #expect(Timestamp.format(Date(timeIntervalSince1970: 951_782_400)) == "2000-02-29T00:00:00.000Z")
+        #expect(Timestamp.parse("2026-11-22T10:15:03+01:00") == Date(timeIntervalSince1970: 1_795_338_903))
+        #expect(Timestamp.parse("2026-11-22") == nil)
+    }
+
+    @Test func leadIDsAreVersion7AndSortByTime() {
+        let early = LeadID.make(at: Date(timeIntervalSince1970: 1_000))
+        let late = LeadID.make(at: Date(timeIntervalSince1970: 2_000))
+        #expect(LeadID.isValid(early))
+        #expect(Array(early)[14] == "7")
+        #expect("89ab".contains(Array(early)[19]))
+        #expect(early < late)
+        #expect(LeadID.make() != LeadID.make())
+    }
+
+    @Test func sha256MatchesKnownDigests() {
+        #expect(SHA256.hex([UInt8]()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(SHA256.hex(Array(String(repeating: "a", count: 1_000_000).utf8)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+}

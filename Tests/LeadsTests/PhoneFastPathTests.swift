@@ -1,0 +1,84 @@
+import CPhoneNumber
+import Testing
+
+/// The shim's fast path for "+..." numbers must answer exactly as PhoneNumberUtil::Parse:
+/// same E.164 text, same refusals. Checked on generated numbers for every region.
+@Suite struct PhoneFastPathTests {
+    static func convert(_ text: String, region: String, reference: Bool) -> String {
+        var out = [CChar](repeating: 0, count: Int(LG_PHONE_E164_CAPACITY))
+        let bytes = Array(text.utf8)
+        let written = bytes.withUnsafeBufferPointer { b in
+            b.withMemoryRebound(to: CChar.self) { chars in
+                reference
+                    ? lg_phone_to_e164_reference(chars.baseAddress, chars.count, region, &out, out.count)
+                    : lg_phone_to_e164(chars.baseAddress, chars.count, region, &out, out.count)
+            }
+        }
+        return written >= 0 ? String(decoding: out.prefix(Int(written)).map { UInt8(bitPattern: $0) }, as: UTF8.self) : "error \(written)"
+    }
+
+    /// Every two-letter code libphonenumber has metadata for, with its calling code.
+    static let regions: [(String, Int)] = {
+        var found: [(String, Int)] = []
+        let letters = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        for a in letters { for b in letters {
+            let code = String([a, b])
+            let cc = Int(lg_phone_country_code_for_region(code))
+            if cc > 0 { found.append((code, cc)) }
+        } }
+        return found
+    }()
+
+    @Test func knowsTheWorldsRegions() {
+        #expect(Self.regions.count > 200)
+    }
+
+    @Test func agreesWithParseOnGeneratedInternationalNumbers() {
+        var generator = SplitMix(seed: 20261122)
+        let separators = [" ", "-", ".", "", " ", "/"]
+        var checked = 0, mismatches: [String] = []
+        for (region, cc) in Self.regions {
+            for _ in 0..<40 {
+                let length = Int(generator.next() % 12) + 3
+                var digits = (0..<length).map { _ in String(generator.next() % 10) }
+                // Write some with the national prefix in brackets, as "+44 (0)20 ..." cards do.
+                if generator.next() % 5 == 0 { digits.insert("(0)", at: 0) }
+                var text = "+\(cc) "
+                for (i, d) in digits.enumerated() {
+                    text += d
+                    if i % 3 == 2 { text += separators[Int(generator.next() % UInt64(separators.count))] }
+                }
+                let defaultRegion = Self.regions[Int(generator.next() % UInt64(Self.regions.count))].0
+                let fast = Self.convert(text, region: defaultRegion, reference: false)
+                let slow = Self.convert(text, region: defaultRegion, reference: true)
+                if fast != slow { mismatches.append("\(text) [\(defaultRegion)]: fast \(fast), Parse \(slow)") }
+                checked += 1
+            }
+        }
+        #expect(checked > 8000)
+        #expect(mismatches.isEmpty, "\(mismatches.count) of \(checked):\n\(mismatches.prefix(20).joined(separator: "\n"))")
+    }
+
+    @Test(arguments: ["+1 (415) 555-0132", "+44 (0)20 7946 0000", "+49 30 1234567", "+39 06 6982 1234",
+                      "+7 8 800 555 35 35", "+1 800 FLOWERS", "+44 20 7946 0000 ext. 12", "+999 123", "+1",
+                      "tel:+1-418-656-9254;ext=102", " +33 1 23 45 67 89"])
+    func agreesWithParseOnHandPickedCases(_ text: String) {
+        for region in ["US", "GB", "DE", "IT", "ZZ"] {
+            #expect(Self.convert(text, region: region, reference: false) == Self.convert(text, region: region, reference: true),
+                    "\(text) in \(region)")
+        }
+    }
+}
+
+/// A small deterministic generator, so a failure reproduces.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
