@@ -85,6 +85,11 @@ public final class ImportJob: Sendable {
     /// Imports `inputs`; `progress` is called on the calling thread after each file.
     public func run(_ inputs: [Input], standardInput: (() -> [UInt8])? = nil,
                     progress: (Progress) -> Void = { _ in }) throws(StoreError) -> ImportSummary {
+        try store.bulkLoad { () throws(StoreError) in try runUnsynced(inputs, standardInput: standardInput, progress: progress) }
+    }
+
+    private func runUnsynced(_ inputs: [Input], standardInput: (() -> [UInt8])?,
+                             progress: (Progress) -> Void) throws(StoreError) -> ImportSummary {
         var summary = ImportSummary()
         let results = DecodeResults(count: inputs.count, window: max(64, workers * 32))
         // Standard input is read here, once: workers only get bytes.

@@ -26,6 +26,28 @@ public enum CaptureOutcome: Sendable {
 }
 
 extension LeadStore {
+    /// Runs a bulk load (an import) with one fsync at the end instead of one per batch.
+    ///
+    /// Inside, commits use `synchronous=NORMAL`: in WAL mode a process crash (SIGKILL) still
+    /// loses nothing committed, only a power cut could lose the last batches, and nothing
+    /// has been reported as stored by then. Before returning, a full checkpoint writes and
+    /// fsyncs everything, so what the caller then reports is on disk.
+    public func bulkLoad<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        try withDatabase { (db) throws(StoreError) in try db.execute("PRAGMA synchronous=NORMAL") }
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            _ = try? withDatabase { (db) throws(StoreError) in try db.execute("PRAGMA synchronous=FULL") }
+            throw error
+        }
+        try withDatabase { (db) throws(StoreError) in
+            try db.execute("PRAGMA synchronous=FULL")
+            try db.execute("PRAGMA wal_checkpoint(FULL)")
+        }
+        return result
+    }
+
     /// Stores one capture durably and queues it for forwarding.
     public func capture(_ candidate: LeadCandidate) throws(StoreError) -> CaptureOutcome {
         try capture([candidate])[0]

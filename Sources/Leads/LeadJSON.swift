@@ -41,6 +41,12 @@ struct JSONWriter {
 
     mutating func string(_ s: String) {
         out.append(0x22)
+        // Most values need no escaping: copy them whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out.append(contentsOf: s.utf8)
+            out.append(0x22)
+            return
+        }
         let hex = Array("0123456789abcdef".utf8)
         for b in s.utf8 {
             switch b {
