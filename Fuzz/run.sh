@@ -9,12 +9,14 @@ cd "$(dirname "$0")/.."
 target=${1:?usage: Fuzz/run.sh TARGET SECONDS}
 seconds=${2:?usage: Fuzz/run.sh TARGET SECONDS}
 
-# Each target: the module sources it fuzzes, and its harness defining LLVMFuzzerTestOneInput.
+# Each target: the module sources it fuzzes, and its harness defining LLVMFuzzerTestOneInput;
+# imports lists the modules those sources import, each built first as a module of its own.
+imports=()
 case "$target" in
     ndef)  sources=(Sources/NDEF/*.swift); harness=Fuzz/NDEFMessageFuzz.swift ;;
     type2) sources=(Sources/NDEF/*.swift); harness=Fuzz/TypeTwoFuzz.swift ;;
-    # vcard) sources=(Sources/ContactFormats/*.swift); harness=Fuzz/VCardFuzz.swift ;;
-    *) echo "run.sh: unknown target '$target' (ndef, type2)" >&2; exit 64 ;;
+    vcard) sources=(Sources/ContactFormats/*.swift); harness=Fuzz/VCardFuzz.swift; imports=(NDEF) ;;
+    *) echo "run.sh: unknown target '$target' (ndef, type2, vcard)" >&2; exit 64 ;;
 esac
 
 swiftc=${SWIFTC:-swiftc}
@@ -22,9 +24,18 @@ if ! command -v "$swiftc" >/dev/null && [ -x /opt/swift/usr/bin/swiftc ]; then
     swiftc=/opt/swift/usr/bin/swiftc
 fi
 
-mkdir -p "Fuzz/out/corpus/$target"
-"$swiftc" -sanitize=fuzzer,address -parse-as-library -O -module-name FuzzTarget \
-    "${sources[@]}" "$harness" -o "Fuzz/out/$target"
+mkdir -p "Fuzz/out/corpus/$target" "Fuzz/out/modules/$target"
+# Compiled together with the sources, `import NDEF` would name no module: build it alone,
+# instrumented the same way, and link its object.
+objects=()
+for module in "${imports[@]}"; do
+    "$swiftc" -sanitize=fuzzer,address -parse-as-library -O -wmo -module-name "$module" -emit-module \
+        -emit-module-path "Fuzz/out/modules/$target/$module.swiftmodule" \
+        -c Sources/"$module"/*.swift -o "Fuzz/out/modules/$target/$module.o"
+    objects+=("Fuzz/out/modules/$target/$module.o")
+done
+"$swiftc" -sanitize=fuzzer,address -parse-as-library -O -module-name FuzzTarget -I "Fuzz/out/modules/$target" \
+    "${sources[@]}" "$harness" "${objects[@]}" -o "Fuzz/out/$target"
 
 seeds=()
 [ -d "Fuzz/seeds/$target" ] && seeds=("Fuzz/seeds/$target")
