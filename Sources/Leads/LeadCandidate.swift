@@ -27,6 +27,9 @@ public struct LeadCandidate: Sendable {
         hasher.update(event)
         hasher.update([0])
         hasher.update(raw.bytes)
+        // An import of the same bytes is the same capture; a second tap of the same card is
+        // a new one (kept in the lead's merged captures), so taps hash their own id too.
+        if source.channel != .import { hasher.update([0]); hasher.update(lead.id) }
         return LeadCandidate(lead: lead, dedupeKey: dedupeKey(contact: contact, tagUID: source.tagUID),
                              contentHash: hasher.finalizeHex())
     }

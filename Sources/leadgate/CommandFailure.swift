@@ -23,6 +23,15 @@ struct CommandFailure: Error {
     }
 }
 
+extension Error {
+    /// Any error as the exit the user sees: a `CommandFailure` as it is, anything else as an
+    /// internal error (70), after printing its line.
+    func report() -> ExitCode {
+        if let failure = self as? CommandFailure { return failure.report() }
+        return CommandFailure.software("\(self)").report()
+    }
+}
+
 enum Terminal {
     static func printError(_ message: String) {
         let line = "leadgate: error: \(message)\n"

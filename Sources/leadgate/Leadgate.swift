@@ -18,6 +18,6 @@ struct Leadgate: AsyncParsableCommand {
             unavailable, 70 an internal error.
             """,
         version: "0.1.0",
-        subcommands: [ParseCommand.self, ImportCommand.self, LeadsCommand.self, NoteCommand.self, SetCommand.self, QuarantineCommand.self, BenchCommand.self]
+        subcommands: [DemoCommand.self, BoothCommand.self, ParseCommand.self, ImportCommand.self, LeadsCommand.self, NoteCommand.self, SetCommand.self, QuarantineCommand.self, BenchCommand.self]
     )
 }

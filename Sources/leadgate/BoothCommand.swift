@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import Gateway
+import Leads
+import LeadStore
+import TagReaders
+
+struct BoothCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "booth",
+        abstract: "Booth mode: tap, glance, type one line, next.",
+        discussion: """
+            Each tap is stored the moment the tag is read; then the contact shows and you type \
+            one line of context (Enter skips). Taps that come while you type wait in a queue.
+
+            The note line understands:
+              #hot #warm #cold      set the status
+              #pilot #api           any other #word is a tag
+              @bob                  bob owns the follow-up
+              next: call friday     the next action and when (friday, tomorrow 14:00, 2026-12-01, +2d)
+
+            Example:
+              leadgate booth --event "RSA 2026" --rep alice --forward postgres://crm.example/leads
+            """
+    )
+
+    @OptionGroup var capture: CaptureOptions
+    @Option(help: "Read only this reader (a name or part of one). Default: every reader.") var reader: String?
+    @Option(help: "Forward leads to this shared store in the background (postgres://... or https://...). Default: $LEADGATE_FORWARD.")
+    var forward: String?
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() async throws {
+        let store: LeadStore
+        let forwarding: BackgroundForwarding?
+        do {
+            store = try storeOptions.open()
+            forwarding = try BackgroundForwarding.start(destination: forward, storePath: storeOptions.path)
+        } catch {
+            throw error.report()
+        }
+        let session = BoothSession(store: store, builder: capture.builder, logger: Log.logger("leadgate.booth"))
+        let backend = PCSCBackend(logger: Log.logger("leadgate.pcsc"))
+        let selection: ReaderSelection = reader.map { .named($0) } ?? .all
+        let app = BoothApp(session: session, reader: backend, selection: selection, title: "booth",
+                           fullScreen: Terminal.stdinIsTerminal && Terminal.stdoutIsTerminal)
+        if !app.fullScreen {
+            Terminal.write("booth: \(capture.event) / \(capture.rep): waiting for taps; one note per line on stdin\n")
+        }
+        await app.run()
+        await forwarding?.stop()
+        Terminal.write(app.summary())
+    }
+}
