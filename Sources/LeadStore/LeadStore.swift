@@ -81,7 +81,13 @@ public final class LeadStore: @unchecked Sendable {
     /// Runs `body` with the connection, one caller at a time.
     func withDatabase<T>(_ body: (SQLiteDatabase) throws(StoreError) -> T) throws(StoreError) -> T {
         lock.lock()
-        defer { lock.unlock() }
+        defer {
+            // A statement left on a row keeps a read transaction open: this connection would
+            // keep reading an old snapshot and fail its next write (SQLITE_BUSY_SNAPSHOT) once
+            // another process has written.
+            database.resetStatements()
+            lock.unlock()
+        }
         return try body(database)
     }
 

@@ -72,6 +72,11 @@ final class SQLiteDatabase {
         }
     }
 
+    /// Resets every cached statement, ending the read transactions of those left on a row.
+    func resetStatements() {
+        for statement in statements.values { sqlite3_reset(statement.handle) }
+    }
+
     var changes: Int { Int(sqlite3_changes(handle)) }
 
     var lastInsertRowID: Int { Int(sqlite3_last_insert_rowid(handle)) }
