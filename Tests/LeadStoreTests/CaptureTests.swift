@@ -1,0 +1,222 @@
+import Foundation
+import Leads
+@testable import LeadStore
+import Testing
+
+@Suite struct CaptureTests {
+    @Test func aNewCaptureMakesALeadItsCreatedEventAndAnOutboxItem() throws {
+        let t = try TemporaryStore()
+        let outcome = try t.store.capture(Cards.candidate(Cards.contact(emails: ["jane@acme.example"]), file: "/scans/jane.vcf"))
+        guard case .created(let lead) = outcome else { Issue.record("expected a new lead, got \(outcome)"); return }
+        #expect(LeadID.isValid(lead.id))
+        #expect(lead.status == .new)
+        #expect(lead.owner == "alice")
+        #expect(lead.source.file == "/scans/jane.vcf")
+        let stored = try t.store.lead(lead.id)
+        #expect(stored == lead)
+        let events = try t.store.events(forLead: lead.id)
+        #expect(events.map(\.kind) == ["created"])
+        #expect(try t.store.count("outbox", where: "lead_id = '\(lead.id)' AND state = 'queued'") == 1)
+        let pending = try t.store.pendingDeliveries(limit: 10)
+        #expect(pending.map(\.leadID) == [lead.id])
+        #expect(pending.first?.kind == "created")
+        // The queryable columns agree with the JSON.
+        #expect(try t.store.scalar("SELECT event || '|' || rep || '|' || owner || '|' || status FROM leads") == "RSA 2026|alice|alice|new")
+        #expect(try t.store.scalar("SELECT due_at FROM leads") == Timestamp.format(lead.nextAction.due))
+    }
+
+    @Test func everyNewLeadFollowsUpWithinADayByDefault() throws {
+        let t = try TemporaryStore()
+        let lead = try #require(try t.store.capture(Cards.candidate(Cards.contact(emails: ["jane@acme.example"]))).lead)
+        #expect(lead.nextAction.action == "follow up")
+        #expect(lead.nextAction.due == Cards.capturedAt.addingTimeInterval(24 * 3600))
+    }
+
+    @Test func theEventsSLASetsTheDueTime() throws {
+        let t = try TemporaryStore()
+        let sla = try #require(LeadPolicy.parseDuration("1h30m"))
+        let lead = try #require(try t.store.capture(Cards.candidate(Cards.contact(emails: ["jane@acme.example"]),
+                                                                    policy: LeadPolicy(followUpWithin: sla))).lead)
+        #expect(lead.nextAction.due == Cards.capturedAt.addingTimeInterval(5400))
+    }
+
+    @Test func parsesSLADurations() {
+        #expect(LeadPolicy.parseDuration("24h") == .seconds(86_400))
+        #expect(LeadPolicy.parseDuration("90m") == .seconds(5400))
+        #expect(LeadPolicy.parseDuration("2d") == .seconds(172_800))
+        #expect(LeadPolicy.parseDuration("1h30m") == .seconds(5400))
+        #expect(LeadPolicy.parseDuration("1w") == .seconds(604_800))
+        #expect(LeadPolicy.parseDuration("3600") == .seconds(3600))
+        for bad in ["", "h", "24x", "0", "0h", "-1h", "1.5h", "24h ago", "١h"] {
+            #expect(LeadPolicy.parseDuration(bad) == nil, "\(bad) should not parse")
+        }
+    }
+
+    @Test func routesOwnersByEmailDomainMostSpecificFirst() throws {
+        let policy = LeadPolicy(ownerByDomain: ["acme.example": "bob", "sales.acme.example": "carol"])
+        #expect(policy.owner(for: Cards.contact(emails: ["jane@acme.example"]), rep: "alice") == "bob")
+        #expect(policy.owner(for: Cards.contact(emails: ["jane@eu.acme.example"]), rep: "alice") == "bob")
+        #expect(policy.owner(for: Cards.contact(emails: ["jane@sales.acme.example"]), rep: "alice") == "carol")
+        #expect(policy.owner(for: Cards.contact(emails: ["jane@notacme.example"]), rep: "alice") == "alice")
+        #expect(policy.owner(for: Cards.contact(emails: ["x@gmail.example", "jane@acme.example"]), rep: "alice") == "bob")
+        #expect(policy.owner(for: Cards.contact(phones: ["+1 415 555 0100"]), rep: "alice") == "alice")
+        let t = try TemporaryStore()
+        let lead = try #require(try t.store.capture(Cards.candidate(Cards.contact(emails: ["jane@acme.example"]), policy: policy)).lead)
+        #expect(lead.owner == "bob")
+        #expect(try t.store.leads(LeadFilter(owner: "bob")).map(\.id) == [lead.id])
+    }
+
+    @Test func sameEmailInAnyCaseIsOnePerson() throws {
+        let t = try TemporaryStore()
+        let first = try t.store.capture(Cards.candidate(Cards.contact(emails: ["Jane.Doe@acme.example"])))
+        let second = try t.store.capture(Cards.candidate(Cards.contact(name: "J. Doe", emails: ["jane.doe@acme.example"]),
+                                                         rep: "bob", at: Cards.capturedAt.addingTimeInterval(600)))
+        guard case .merged(let lead) = second else { Issue.record("expected a merge, got \(second)"); return }
+        #expect(lead.id == first.leadID)
+        #expect(try t.store.count("leads") == 1)
+    }
+
+    @Test func samePhoneWrittenDifferentlyIsOnePerson() throws {
+        let t = try TemporaryStore()
+        let first = try t.store.capture(Cards.candidate(Cards.contact(name: "Jane", phones: ["+1 (415) 555-0134"])))
+        let second = try t.store.capture(Cards.candidate(Cards.contact(name: "Jane D", phones: ["415.555.0134"])))
+        #expect(second.leadID == first.leadID)
+        guard case .merged = second else { Issue.record("expected a merge, got \(second)"); return }
+        #expect(try t.store.count("leads") == 1)
+        #expect(try t.store.scalar("SELECT dedupe_key FROM leads") == "phone:+14155550134")
+    }
+
+    @Test func emailWinsOverPhoneForTheDedupeKey() {
+        let both = Cards.contact(emails: ["jane@acme.example"], phones: ["+1 415 555 0134"])
+        #expect(LeadCandidate.dedupeKey(contact: both, tagUID: "04a1b2") == "email:jane@acme.example")
+        #expect(LeadCandidate.dedupeKey(contact: Cards.contact(phones: ["+1 415 555 0134"]), tagUID: "04a1b2") == "phone:+14155550134")
+        #expect(LeadCandidate.dedupeKey(contact: Cards.contact(), tagUID: "04a1b2") == "uid:04A1B2")
+        #expect(LeadCandidate.dedupeKey(contact: Cards.contact(), tagUID: nil) == nil)
+        // A number libphonenumber cannot read is no key: two people could share the typo.
+        #expect(LeadCandidate.dedupeKey(contact: Cards.contact(phones: ["ext 12"]), tagUID: nil) == nil)
+    }
+
+    @Test func sameBadgeUIDIsOnePerson() throws {
+        let t = try TemporaryStore()
+        let badge = NormalizedContact()
+        let first = try t.store.capture(Cards.candidate(badge, raw: "uid 04a1b2c3d4e5f6", tagUID: "04a1b2c3d4e5f6"))
+        let second = try t.store.capture(Cards.candidate(badge, raw: "uid again", tagUID: "04A1B2C3D4E5F6",
+                                                         at: Cards.capturedAt.addingTimeInterval(60)))
+        #expect(second.leadID == first.leadID)
+        let other = try t.store.capture(Cards.candidate(badge, raw: "another badge", tagUID: "04FFFFFFFFFFFF"))
+        #expect(other.leadID != first.leadID)
+        #expect(try t.store.count("leads") == 2)
+    }
+
+    @Test func noKeyMeansNoMerge() throws {
+        let t = try TemporaryStore()
+        let a = try t.store.capture(Cards.candidate(Cards.contact(name: "Jane Doe"), raw: "card one"))
+        let b = try t.store.capture(Cards.candidate(Cards.contact(name: "Jane Doe"), raw: "card two"))
+        #expect(a.leadID != b.leadID)
+        #expect(try t.store.count("leads") == 2)
+    }
+
+    @Test func samePersonAtAnotherEventIsAnotherLead() throws {
+        let t = try TemporaryStore()
+        let card = Cards.contact(emails: ["jane@acme.example"])
+        let rsa = try t.store.capture(Cards.candidate(card, event: "RSA 2026"))
+        let bh = try t.store.capture(Cards.candidate(card, event: "Black Hat 2026"))
+        guard case .created = bh else { Issue.record("expected a new lead, got \(bh)"); return }
+        #expect(rsa.leadID != bh.leadID)
+        #expect(try t.store.leads(LeadFilter(event: "RSA 2026")).map(\.id) == [rsa.leadID])
+        #expect(try t.store.leads(LeadFilter(event: "Black Hat 2026")).map(\.id) == [bh.leadID])
+    }
+
+    @Test func keepsBothCapturesWhenTheSamePersonIsTappedTwice() throws {
+        let t = try TemporaryStore()
+        let firstRaw = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jane Doe\r\nEMAIL:jane@acme.example\r\nEND:VCARD\r\n"
+        let secondRaw = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Jane\r\nEMAIL:JANE@acme.example\r\nTEL:+1 415 555 0134\r\nEND:VCARD\r\n"
+        let first = try t.store.capture(Cards.candidate(
+            Cards.contact(name: "Jane Doe", emails: ["jane@acme.example"], title: "CTO", urls: ["https://acme.example/jane"]),
+            raw: firstRaw, file: "a.vcf"))
+        let later = Cards.capturedAt.addingTimeInterval(3600)
+        let second = try t.store.capture(Cards.candidate(
+            Cards.contact(name: "Jane", emails: ["JANE@acme.example", "jd@home.example"], phones: ["+1 415 555 0134"],
+                          organization: "Acme Corp", title: "VP Engineering", urls: ["https://acme.example/jane"]),
+            rep: "bob", raw: secondRaw, file: "b.vcf", at: later))
+        #expect(second.leadID == first.leadID)
+
+        let lead = try t.store.lead(first.leadID)
+        // The first capture stays the lead's own; the second is kept whole beside it.
+        #expect(lead.raw.bytes == Array(firstRaw.utf8))
+        #expect(lead.capturedAt == Cards.capturedAt)
+        #expect(lead.source.file == "a.vcf")
+        #expect(lead.mergedCaptures.count == 1)
+        #expect(lead.mergedCaptures.first?.raw.bytes == Array(secondRaw.utf8))
+        #expect(lead.mergedCaptures.first?.capturedAt == later)
+        #expect(lead.mergedCaptures.first?.source.file == "b.vcf")
+        // Details are added, never overwritten.
+        #expect(lead.contact.fullName == "Jane Doe")
+        #expect(lead.contact.title == "CTO")
+        #expect(lead.contact.organization == "Acme Corp")
+        #expect(lead.contact.emails == ["jane@acme.example", "jd@home.example"])
+        #expect(lead.contact.phones.map(\.e164) == ["+14155550134"])
+        #expect(lead.contact.urls == ["https://acme.example/jane"])
+        #expect(lead.rep == "alice")
+        #expect(lead.nextAction.due == Cards.capturedAt.addingTimeInterval(86_400))
+
+        let events = try t.store.events(forLead: lead.id)
+        #expect(events.map(\.kind) == ["created", "merged"])
+        let merged = try #require(try JSONSerialization.jsonObject(with: Data(events[1].data.utf8)) as? [String: Any])
+        #expect(merged["captured_at"] as? String == Timestamp.format(later))
+        #expect(try t.store.count("outbox", where: "lead_id = '\(lead.id)'") == 2)
+
+        // The stored JSON carries both captures, raw bytes and time.
+        let json = try #require(try t.store.scalar("SELECT json FROM leads"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let captures = try #require(object["merged_captures"] as? [[String: Any]])
+        #expect(captures.count == 1)
+        #expect((captures[0]["raw"] as? [String: Any])?["base64"] as? String == Data(secondRaw.utf8).base64EncodedString())
+        #expect(captures[0]["captured_at"] as? String == Timestamp.format(later))
+    }
+
+    @Test func theSameBytesTwiceAreAlreadyCaptured() throws {
+        let t = try TemporaryStore()
+        let candidate = Cards.candidate(Cards.contact(emails: ["jane@acme.example"]))
+        let first = try t.store.capture(candidate)
+        // A re-import makes a new candidate (new id, new time) from the same bytes.
+        let again = Cards.candidate(Cards.contact(emails: ["jane@acme.example"]), at: Cards.capturedAt.addingTimeInterval(99))
+        #expect(again.contentHash == candidate.contentHash)
+        let second = try t.store.capture(again)
+        guard case .alreadyCaptured(let id) = second else { Issue.record("expected alreadyCaptured, got \(second)"); return }
+        #expect(id == first.leadID)
+        #expect(try t.store.lead(id).mergedCaptures.isEmpty)
+        #expect(try t.store.count("lead_events") == 1)
+        #expect(try t.store.count("outbox") == 1)
+        // The same bytes at another event are a capture there.
+        guard case .created = try t.store.capture(Cards.candidate(Cards.contact(emails: ["jane@acme.example"]), event: "Other")) else {
+            Issue.record("same bytes at another event should make a lead"); return
+        }
+    }
+
+    @Test func aBatchMergesLaterCapturesIntoEarlierOnes() throws {
+        let t = try TemporaryStore()
+        let outcomes = try t.store.capture([
+            Cards.candidate(Cards.contact(emails: ["jane@acme.example"]), raw: "1"),
+            Cards.candidate(Cards.contact(name: "Bob", emails: ["bob@acme.example"]), raw: "2"),
+            Cards.candidate(Cards.contact(emails: ["JANE@acme.example"]), raw: "3"),
+            Cards.candidate(Cards.contact(emails: ["jane@acme.example"]), raw: "1"),
+        ])
+        #expect(outcomes.count == 4)
+        guard case .created = outcomes[0], case .created = outcomes[1], case .merged = outcomes[2],
+              case .alreadyCaptured = outcomes[3] else { Issue.record("unexpected outcomes \(outcomes)"); return }
+        #expect(outcomes[2].leadID == outcomes[0].leadID)
+        #expect(try t.store.count("leads") == 2)
+    }
+
+    @Test func aBulkLoadLeavesTheStoreFullySynced() throws {
+        let t = try TemporaryStore()
+        let ids = try t.store.bulkLoad { () throws(StoreError) in
+            try t.store.capture((0..<50).map { Cards.candidate(Cards.contact(emails: ["p\($0)@acme.example"]), raw: "card \($0)") })
+                .map(\.leadID)
+        }
+        #expect(Set(ids).count == 50)
+        #expect(try t.store.scalar("PRAGMA synchronous") == "2")
+        #expect(try t.reopen().leadCount() == 50)
+    }
+}

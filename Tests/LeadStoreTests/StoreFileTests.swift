@@ -1,0 +1,105 @@
+import Foundation
+import Leads
+@testable import LeadStore
+import Logging
+import Testing
+
+@Suite struct StoreFileTests {
+    @Test func createsTheFileAndItsFolderPrivate() throws {
+        let t = try TemporaryStore()
+        _ = try t.store.capture(Cards.candidate(Cards.contact(emails: ["jane@acme.example"])))
+        for suffix in ["", "-wal", "-shm"] {
+            let attributes = try FileManager.default.attributesOfItem(atPath: t.path + suffix)
+            let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
+            #expect(mode & 0o777 == 0o600, "\(suffix.isEmpty ? "database" : suffix) has mode \(String(mode, radix: 8))")
+        }
+        let folder = try FileManager.default.attributesOfItem(atPath: (t.path as NSString).deletingLastPathComponent)
+        #expect(((folder[.posixPermissions] as? NSNumber)?.intValue ?? -1) & 0o777 == 0o700)
+    }
+
+    @Test func staysPrivateEvenWithAPermissiveUmask() throws {
+        let old = umask(0)
+        defer { umask(old) }
+        let t = try TemporaryStore()
+        _ = try t.store.capture(Cards.candidate(Cards.contact(emails: ["jane@acme.example"])))
+        for suffix in ["", "-wal", "-shm"] {
+            let mode = ((try FileManager.default.attributesOfItem(atPath: t.path + suffix))[.posixPermissions] as? NSNumber)?.intValue ?? -1
+            #expect(mode & 0o077 == 0, "\(suffix) is readable by others: \(String(mode, radix: 8))")
+        }
+    }
+
+    @Test func runsInWALModeWithFullSync() throws {
+        let t = try TemporaryStore()
+        #expect(try t.store.scalar("PRAGMA journal_mode") == "wal")
+        #expect(try t.store.scalar("PRAGMA synchronous") == "2")  // FULL
+        #expect(try t.store.scalar("PRAGMA foreign_keys") == "1")
+    }
+
+    @Test func recordsTheSchemaVersionAndReopensAnExistingStore() throws {
+        let t = try TemporaryStore()
+        #expect(try t.store.scalar("PRAGMA user_version") == String(Schema.currentVersion))
+        let created = try t.store.capture(Cards.candidate(Cards.contact(emails: ["jane@acme.example"])))
+        // Opening again runs the migrations again: nothing is applied twice, nothing is lost.
+        for _ in 0..<2 {
+            let again = try t.reopen()
+            #expect(try again.scalar("PRAGMA user_version") == String(Schema.currentVersion))
+            #expect(try again.lead(created.leadID).id == created.leadID)
+            #expect(try again.count("leads") == 1)
+        }
+    }
+
+    @Test func refusesAStoreWrittenByANewerLeadgate() throws {
+        let t = try TemporaryStore()
+        try t.store.withDatabase { (db) throws(StoreError) in try db.execute("PRAGMA user_version = \(Schema.currentVersion + 1)") }
+        #expect {
+            _ = try t.reopen()
+        } throws: { error in
+            (error as? StoreError)?.code == .schemaTooNew
+        }
+    }
+
+    @Test func aStoreThatCannotBeCreatedNamesThePath() throws {
+        let blocker = FileManager.default.temporaryDirectory.appendingPathComponent("leadstore-file-\(UUID().uuidString)")
+        try Data("not a folder".utf8).write(to: blocker)
+        defer { try? FileManager.default.removeItem(at: blocker) }
+        #expect {
+            _ = try LeadStore(path: blocker.appendingPathComponent("leads.sqlite").path, logger: Logger(label: "test"))
+        } throws: { error in
+            (error as? StoreError)?.code == .cannotOpen && "\(error)".contains(blocker.lastPathComponent)
+        }
+    }
+
+    @Test func aCaptureThatReturnedIsVisibleToAnotherConnection() throws {
+        let t = try TemporaryStore()
+        let other = try t.reopen()
+        let outcome = try t.store.capture(Cards.candidate(Cards.contact(emails: ["jane@acme.example"])))
+        let seen = try other.lead(outcome.leadID)
+        #expect(seen.contact.emails == ["jane@acme.example"])
+        #expect(try other.events(forLead: outcome.leadID).map(\.kind) == ["created"])
+    }
+
+    /// A statement left on a row keeps its read transaction open; the next write on that
+    /// connection would then fail with SQLITE_BUSY_SNAPSHOT once another process has written,
+    /// and reads would not see the other process's leads.
+    @Test func aConnectionSeesAndFollowsWritesFromAnotherOne() throws {
+        let t = try TemporaryStore()
+        let other = try t.reopen()
+        let jane = Cards.candidate(Cards.contact(emails: ["jane@acme.example"]))
+        let first = try t.store.capture(jane)
+        _ = try t.store.lead(first.leadID)
+        _ = try t.store.capture(jane)  // alreadyCaptured: its lookup found a row
+        _ = try t.store.leadCount()
+        let bob = try other.capture(Cards.candidate(Cards.contact(name: "Bob", emails: ["bob@globex.example"])))
+        #expect(try t.store.leads().map(\.id).contains(bob.leadID))
+        let ann = try t.store.capture(Cards.candidate(Cards.contact(name: "Ann", emails: ["ann@initech.example"])))
+        try t.store.annotate(bob.leadID, note: "met at the bar")
+        #expect(try other.leads().map(\.id).contains(ann.leadID))
+        #expect(try other.lead(bob.leadID).note == "met at the bar")
+    }
+
+    @Test func defaultPathFollowsTheEnvironment() {
+        #expect(LeadStore.defaultPath(environment: ["LEADGATE_STORE": "/x/y.sqlite", "XDG_DATA_HOME": "/d"]) == "/x/y.sqlite")
+        #expect(LeadStore.defaultPath(environment: ["XDG_DATA_HOME": "/d", "HOME": "/h"]) == "/d/leadgate/leads.sqlite")
+        #expect(LeadStore.defaultPath(environment: ["HOME": "/h"]) == "/h/.local/share/leadgate/leads.sqlite")
+    }
+}
