@@ -55,7 +55,11 @@ public struct DueDate: Sendable {
     func isoDay(_ word: String) -> Date? {
         let parts = word.split(separator: "-")
         guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), parts[0].count == 4 else { return nil }
-        return calendar.date(from: DateComponents(year: y, month: m, day: d))
+        // Calendar rolls 2026-13-01 over to 2027-01-01 and 2026-02-30 to March 2: a typo
+        // would silently move a due date, so only days that exist are read.
+        guard let date = calendar.date(from: DateComponents(year: y, month: m, day: d)),
+              calendar.dateComponents([.year, .month, .day], from: date) == DateComponents(year: y, month: m, day: d) else { return nil }
+        return date
     }
 
     func isoDayAndTime(_ word: String) -> (Date, String)? {
