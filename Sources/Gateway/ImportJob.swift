@@ -111,6 +111,8 @@ public final class ImportJob: Sendable {
         }
         var pending: [LeadCandidate] = []
         var pendingFiles = 0
+        // Cards with big photos: a batch is also cut by size, or 1,000 of them would all be held.
+        var pendingBytes = 0
         func flush() throws(StoreError) {
             guard !pending.isEmpty else { return }
             for outcome in try store.capture(pending) {
@@ -122,6 +124,7 @@ public final class ImportJob: Sendable {
             }
             pending.removeAll(keepingCapacity: true)
             pendingFiles = 0
+            pendingBytes = 0
         }
         defer { results.cancel() }
         for index in inputs.indices {
@@ -130,6 +133,7 @@ public final class ImportJob: Sendable {
             summary.cards += outcome.candidates.count
             pending += outcome.candidates
             pendingFiles += 1
+            pendingBytes += outcome.candidates.reduce(0) { $0 + $1.lead.raw.bytes.count }
             if !outcome.rejects.isEmpty {
                 // Keep order simple: captures before this file's rejects are stored first.
                 try flush()
@@ -138,8 +142,9 @@ public final class ImportJob: Sendable {
                     summary.rejected.append(ImportSummary.Rejection(origin: reject.origin, byteOffset: reject.byteOffset, reason: reject.reason))
                 }
             }
-            if pending.count >= batchSize { try flush() }
-            progress(Progress(filesDone: index + 1, filesTotal: inputs.count, summary: summary))
+            if pending.count >= batchSize || pendingBytes >= Self.batchBytes { try flush() }
+            // The last file's progress is reported after the final flush, with its counts.
+            if index + 1 < inputs.count { progress(Progress(filesDone: index + 1, filesTotal: inputs.count, summary: summary)) }
         }
         try flush()
         progress(Progress(filesDone: inputs.count, filesTotal: inputs.count, summary: summary))
@@ -150,9 +155,17 @@ public final class ImportJob: Sendable {
         return summary
     }
 
+    /// Raw card bytes in a batch before it is stored, whatever its count.
+    static let batchBytes = 16 << 20
+
     struct Decoded: Sendable {
         var candidates: [LeadCandidate] = []
         var rejects: [QuarantineEntry] = []
+
+        /// The input bytes this result holds on to.
+        var byteCount: Int {
+            candidates.reduce(0) { $0 + $1.lead.raw.bytes.count } + rejects.reduce(0) { $0 + $1.raw.count }
+        }
     }
 
     static func decode(_ input: Input, stdin: [UInt8]?, builder: CaptureBuilder, maximumFileSize: Int) -> Decoded {
@@ -238,21 +251,28 @@ final class DecodeResults: @unchecked Sendable {
     private var nextToTake = 0
     private var cancelled = false
     private let window: Int
+    /// Input bytes held in results the writer has not taken yet.
+    private var heldBytes = 0
+    private let byteBudget: Int
 
-    init(count: Int, window: Int) {
+    init(count: Int, window: Int, byteBudget: Int = 32 << 20) {
         self.window = window
+        self.byteBudget = byteBudget
     }
 
-    /// Workers stay at most `window` inputs ahead of the writer, so memory stays bounded.
+    /// Workers stay at most `window` inputs and about `byteBudget` bytes ahead of the writer,
+    /// so memory stays bounded however many 50 MB files a folder holds. The input the writer
+    /// waits for always has room.
     func waitForRoom(_ index: Int) {
         condition.lock()
-        while index >= nextToTake + window && !cancelled { condition.wait() }
+        while index > nextToTake && (index >= nextToTake + window || heldBytes >= byteBudget) && !cancelled { condition.wait() }
         condition.unlock()
     }
 
     func put(_ index: Int, _ value: ImportJob.Decoded) {
         condition.lock()
         slots[index] = value
+        heldBytes += value.byteCount
         condition.broadcast()
         condition.unlock()
     }
@@ -262,8 +282,10 @@ final class DecodeResults: @unchecked Sendable {
         defer { condition.unlock() }
         while slots[index] == nil { condition.wait() }
         nextToTake = index + 1
+        let value = slots.removeValue(forKey: index)!
+        heldBytes -= value.byteCount
         condition.broadcast()
-        return slots.removeValue(forKey: index)!
+        return value
     }
 
     func cancel() {
