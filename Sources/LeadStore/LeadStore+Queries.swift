@@ -23,7 +23,7 @@ public struct LeadFilter: Sendable {
 }
 
 extension LeadStore {
-    /// Leads in capture order.
+    /// Leads in capture order (for one file's cards, the order they are in the file).
     public func leads(_ filter: LeadFilter = LeadFilter()) throws(StoreError) -> [Lead] {
         var clauses: [String] = []
         var values: [SQLValue] = []
@@ -34,7 +34,9 @@ extension LeadStore {
         if let due = filter.dueBefore { clauses.append("due_at < ?"); values.append(.text(Timestamp.format(due))) }
         var sql = "SELECT id, json FROM leads"
         if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
-        sql += " ORDER BY captured_at, id"
+        // The cards of one file share a capture time and their ids are random after it:
+        // insertion order keeps them in the order they were read.
+        sql += " ORDER BY captured_at, rowid"
         if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
         return try withDatabase { (db) throws(StoreError) in
             let statement = try db.statement(sql)
