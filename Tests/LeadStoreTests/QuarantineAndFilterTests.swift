@@ -77,6 +77,15 @@ import Testing
         #expect(try t.store.leads(LeadFilter(limit: 2)).map(\.id) == Array(ids.prefix(2)))
     }
 
+    @Test func cardsReadAtTheSameTimeListInTheOrderTheyWereRead() throws {
+        let t = try TemporaryStore()
+        // One file's cards share a capture time; their UUIDv7s are random after the millisecond.
+        let candidates = (0..<20).map { Cards.candidate(Cards.contact(emails: ["p\($0)@acme.example"]), raw: "card \($0)") }
+        let ids = try t.store.capture(candidates).map(\.leadID)
+        #expect(ids != ids.sorted(), "20 random ids came out sorted: run again")
+        #expect(try t.store.leads().map(\.id) == ids)
+    }
+
     @Test func filtersByEventRepStatusAndDueTime() throws {
         let (t, ids) = try Self.store()
         #expect(try t.store.leads(LeadFilter(event: "RSA 2026")).map(\.id) == [ids[0], ids[1]])
