@@ -1,4 +1,5 @@
 import Foundation
+import LeadStore
 
 /// The forwarder running beside booth or demo mode: `leadgate forward --to URL` as a child
 /// process on the same store.
@@ -10,6 +11,17 @@ final class BackgroundForwarding {
     let process: Process
 
     init(process: Process) { self.process = process }
+
+    /// Opens the store and starts the forwarder beside it, as booth and demo mode do; a
+    /// failure of either is reported and becomes the exit code.
+    static func openStore(_ options: StoreOptions, forwardingTo destination: String?) throws -> (LeadStore, BackgroundForwarding?) {
+        do {
+            let store = try options.open()
+            return (store, try start(destination: destination, storePath: options.path))
+        } catch {
+            throw error.report()
+        }
+    }
 
     /// Starts forwarding to `destination`, else `$LEADGATE_FORWARD`; nil when neither is set.
     static func start(destination: String?, storePath: String) throws(CommandFailure) -> BackgroundForwarding? {

@@ -31,14 +31,7 @@ struct BoothCommand: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
-        let store: LeadStore
-        let forwarding: BackgroundForwarding?
-        do {
-            store = try storeOptions.open()
-            forwarding = try BackgroundForwarding.start(destination: forward, storePath: storeOptions.path)
-        } catch {
-            throw error.report()
-        }
+        let (store, forwarding) = try BackgroundForwarding.openStore(storeOptions, forwardingTo: forward)
         let session = BoothSession(store: store, builder: capture.builder, logger: Log.logger("leadgate.booth"))
         let backend = PCSCBackend(logger: Log.logger("leadgate.pcsc"))
         let selection: ReaderSelection = reader.map { .named($0) } ?? .all

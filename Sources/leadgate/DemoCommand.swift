@@ -26,14 +26,7 @@ struct DemoCommand: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
-        let store: LeadStore
-        let forwarding: BackgroundForwarding?
-        do {
-            store = try storeOptions.open()
-            forwarding = try BackgroundForwarding.start(destination: forward, storePath: storeOptions.path)
-        } catch {
-            throw error.report()
-        }
+        let (store, forwarding) = try BackgroundForwarding.openStore(storeOptions, forwardingTo: forward)
         let builder = CaptureBuilder(event: event, rep: rep, policy: LeadPolicy(), normalizer: ContactNormalizer(region: "US"))
         let session = BoothSession(store: store, builder: builder, logger: Log.logger("leadgate.demo"))
         let backend = SimulatedBackend(logger: Log.logger("leadgate.simulated"))

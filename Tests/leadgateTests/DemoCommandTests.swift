@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+
+/// `leadgate demo`: without a terminal it must run through every sample and exit 0 on a
+/// fresh store; on a terminal (tmux) it is the booth screen a rep types into.
+@Suite(.serialized) struct DemoCommandTests {
+    static func freshStore() -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leadgate-demo-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.appendingPathComponent("leads.sqlite").path
+    }
+
+    static func leads(_ store: String) throws -> [[String: Any]] {
+        let result = try LeadgateBinary.run(["leads", "--json", "--store", store])
+        return result.stdoutText.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+    }
+
+    @Test func runsEverySampleWithoutATerminalAndExitsZero() throws {
+        let store = Self.freshStore()
+        let result = try LeadgateBinary.run(["demo", "--store", store])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdoutText.contains("Leads for Demo Expo 2026"))
+        #expect(result.stdoutText.contains("merged into the same lead"))
+        let leads = try Self.leads(store)
+        // Seven taps: the same card twice is one lead.
+        #expect(leads.count == 6)
+        let formats = Set(leads.compactMap { ($0["source"] as? [String: Any])?["format"] as? String })
+        #expect(formats == ["vcard", "uri", "uid", "mecard"])
+        let jane = try #require(leads.first { (($0["contact"] as? [String: Any])?["full_name"] as? String) == "Jane Doe" })
+        #expect(jane["status"] as? String == "hot")
+        #expect((jane["merged_captures"] as? [Any])?.count == 1)
+        #expect((jane["next_action"] as? [String: Any])?["action"] as? String == "call")
+        let kenji = try #require(leads.first { (($0["contact"] as? [String: Any])?["full_name"] as? String) == "Kenji Tanaka" })
+        #expect(kenji["owner"] as? String == "bob")
+        // The garbage tag's bytes are in the quarantine.
+        let quarantine = try LeadgateBinary.run(["quarantine", "list", "--json", "--store", store])
+        #expect(quarantine.stdoutText.contains("runs past the end of the message"))
+        // The store is private.
+        let mode = try FileManager.default.attributesOfItem(atPath: store)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test func takesNotesOnTheBoothScreenAndKeepsASecondTapWhileTyping() async throws {
+        let store = Self.freshStore()
+        let terminal = try TmuxSession("\(LeadgateBinary.url.path) demo --interval 2 --store \(store)")
+        defer { terminal.kill() }
+        // First tap: Jane's card. Start typing, and let the second tap arrive mid-line.
+        try await terminal.waitFor("Jane Doe — CTO, Acme Corp")
+        try terminal.type("wants a pilot #hot ")
+        try await terminal.waitFor("1 more tap(s) waiting for a note")
+        try terminal.type("next: call friday")
+        try terminal.press("Enter")
+        // The prompt moves to the second tap, which was stored while the rep typed.
+        try await terminal.waitFor("▶ https://popl.example/ada-lovelace")
+        try terminal.type("#warm asked about the API")
+        try terminal.press("Enter")
+        try await terminal.waitFor("saved: warm")
+        try terminal.press("C-c")
+        try await terminal.waitFor("[exit 0]")
+
+        let leads = try Self.leads(store)
+        #expect(leads.count >= 2)
+        let jane = try #require(leads.first { (($0["contact"] as? [String: Any])?["full_name"] as? String) == "Jane Doe" })
+        #expect(jane["status"] as? String == "hot")
+        #expect(jane["note"] as? String == "wants a pilot")
+        let next = try #require(jane["next_action"] as? [String: Any])
+        #expect(next["action"] as? String == "call")
+        let ada = try #require(leads.first { (($0["contact"] as? [String: Any])?["urls"] as? [String])?.first == "https://popl.example/ada-lovelace" })
+        #expect(ada["status"] as? String == "warm")
+        #expect(ada["note"] as? String == "asked about the API")
+    }
+}

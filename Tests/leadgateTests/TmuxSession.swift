@@ -1,0 +1,82 @@
+import Foundation
+
+/// A real terminal for end-to-end tests: a detached tmux session running a command, driven
+/// with send-keys and read with capture-pane.
+final class TmuxSession {
+    let name: String
+    private let socket: String
+
+    /// Starts `command` (run by /bin/sh) in a new 120x40 tmux window.
+    init(_ command: String, environment: [String: String] = [:]) throws {
+        name = "leadgate-test-\(UUID().uuidString.prefix(8))"
+        socket = "leadgate-test-\(getpid())"
+        var exports = ""
+        for (key, value) in environment { exports += "export \(key)=\(Self.quote(value)); " }
+        try Self.tmux(["-L", socket, "new-session", "-d", "-s", name, "-x", "120", "-y", "40",
+                       "/bin/sh", "-c", exports + command + "; echo \"[exit $?]\"; sleep 30"])
+    }
+
+    deinit { kill() }
+
+    func kill() {
+        _ = try? Self.tmux(["-L", socket, "kill-session", "-t", name])
+    }
+
+    /// Types text (literally) into the terminal.
+    func type(_ text: String) throws {
+        try Self.tmux(["-L", socket, "send-keys", "-t", name, "-l", text])
+    }
+
+    /// Presses keys by tmux name: Enter, C-c, BSpace...
+    func press(_ keys: String...) throws {
+        try Self.tmux(["-L", socket, "send-keys", "-t", name] + keys)
+    }
+
+    /// What the screen shows now.
+    func screen() throws -> String {
+        try Self.tmux(["-L", socket, "capture-pane", "-p", "-t", name])
+    }
+
+    /// Waits until the screen contains `text`; returns the screen, or throws with it.
+    @discardableResult
+    func waitFor(_ text: String, timeout: Duration = .seconds(20)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        var last = ""
+        while ContinuousClock.now < deadline {
+            last = (try? screen()) ?? last
+            if last.contains(text) { return last }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TmuxFailure("timed out waiting for \"\(text)\"; the screen:\n\(last)")
+    }
+
+    @discardableResult
+    static func tmux(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
+        // -u: the test process may have no UTF-8 locale, and tmux would show "—" as "_".
+        process.arguments = ["-u"] + arguments
+        // A file, not a pipe: the tmux server that the first command forks inherits stdout
+        // and would hold a pipe open forever.
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: out) }
+        let handle = try FileHandle(forWritingTo: out)
+        process.standardOutput = handle
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try? handle.close()
+        let data = (try? Data(contentsOf: out)) ?? Data()
+        guard process.terminationStatus == 0 else { throw TmuxFailure("tmux \(arguments.prefix(4).joined(separator: " ")) exited \(process.terminationStatus)") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+}
+
+struct TmuxFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
