@@ -35,6 +35,7 @@ let package = Package(
             name: "Gateway",
             dependencies: ["NDEF", "ContactFormats", "Leads", "LeadStore", "TagReaders", .product(name: "Logging", package: "swift-log")]
         ),
+        .target(name: "Forwarding", dependencies: ["Leads", "LeadStore", "CLibPQ", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "TagReaders",
             dependencies: ["NDEF", "ContactFormats", "CPCSCLite", .product(name: "Logging", package: "swift-log")]
@@ -42,7 +43,7 @@ let package = Package(
         .executableTarget(
             name: "leadgate",
             dependencies: [
-                "NDEF", "ContactFormats", "Leads", "TagReaders", "LeadStore", "Gateway",
+                "NDEF", "ContactFormats", "Leads", "TagReaders", "LeadStore", "Gateway", "Forwarding",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -53,6 +54,7 @@ let package = Package(
         .testTarget(name: "LeadsTests", dependencies: ["Leads", "CPhoneNumber"]),
         .testTarget(name: "LeadStoreTests", dependencies: ["LeadStore", "Leads", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "LeadStore", "Leads", "ContactFormats", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "ForwardingTests", dependencies: ["Forwarding", "LeadStore", "Leads"]),
         .testTarget(name: "TagReadersTests", dependencies: ["TagReaders", "NDEF"]),
         .testTarget(name: "leadgateTests", dependencies: ["leadgate", "NDEF", "ContactFormats", "Leads"]),
     ],

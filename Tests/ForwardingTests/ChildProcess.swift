@@ -1,0 +1,116 @@
+import Foundation
+
+/// Runs helper programs (the cluster script, the receiver, the leadgate binary) with
+/// posix_spawn and reaps them with waitpid on a thread of their own.
+///
+/// Not Foundation's `Process`: on Linux its exit notification was lost when several tests
+/// spawned at once (the child stayed a zombie and the test waited forever), and its children
+/// inherit the spawning pool thread's blocked signals, so SIGTERM could not stop them.
+enum ChildProcess {
+    struct Output: Sendable {
+        /// The exit code, or 128 + the signal that ended it.
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// A started program: its pid and, once it ends, its status.
+    struct Running: Sendable {
+        let pid: pid_t
+        let exit: Task<Int32, Never>
+
+        func kill(_ signal: Int32 = SIGKILL) { _ = Glibc.kill(pid, signal) }
+    }
+
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Starts `executable` with stdin from /dev/null and stdout/stderr to the given files
+    /// (or /dev/null), with no signal blocked.
+    static func spawn(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                      stdout: String? = nil, stderr: String? = nil) throws -> Running {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+            for pointer in envp { free(pointer) }
+        }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        guard result == 0 else { throw HarnessFailure("posix_spawn \(executable): \(String(cString: strerror(result)))") }
+        let spawned = pid
+        return Running(pid: spawned, exit: Task { await reap(spawned) })
+    }
+
+    /// Runs a program to its end; its output as text.
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> Output {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leadgate-child-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = dir.appendingPathComponent("stdout").path, err = dir.appendingPathComponent("stderr").path
+        let running = try spawn(executable, arguments, environment: environment, stdout: out, stderr: err)
+        let status = await running.exit.value
+        return Output(status: status, stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+                      stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+    }
+
+    /// Runs the `leadgate` executable built beside the test bundle.
+    static func leadgate(_ arguments: [String], environment: [String: String] = [:]) async throws -> Output {
+        try await run(leadgateURL.path, arguments, environment: environment)
+    }
+
+    static let leadgateURL: URL = {
+        if let override = ProcessInfo.processInfo.environment["LEADGATE_BINARY"] { return URL(fileURLWithPath: override) }
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("leadgate")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return packageRoot.appendingPathComponent(".build/debug/leadgate")
+    }()
+
+    /// Waits for `pid` on a thread of its own (waitpid blocks); 128 + signal when killed.
+    private static func reap(_ pid: pid_t) async -> Int32 {
+        await withCheckedContinuation { continuation in
+            let thread = Thread {
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) == -1 {
+                    guard errno == EINTR else {
+                        continuation.resume(returning: -1)
+                        return
+                    }
+                }
+                let signal = status & 0x7F
+                continuation.resume(returning: signal == 0 ? (status >> 8) & 0xFF : 128 + signal)
+            }
+            thread.start()
+        }
+    }
+}
+
+/// A failure of the test's own machinery (a script that did not start), not of the code under test.
+struct HarnessFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

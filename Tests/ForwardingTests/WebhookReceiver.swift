@@ -1,0 +1,75 @@
+import Foundation
+
+/// Hardware/webhook_receiver.py on a free loopback port: checks each POST's Standard Webhooks
+/// signature, answers a scripted sequence of statuses and logs what it got.
+final class WebhookReceiver: Sendable {
+    struct Request: Sendable {
+        var id: String
+        var signatureOK: Bool
+        var fresh: Bool
+        var status: Int
+        var receivedAt: Double
+        var contentType: String
+        var body: [String: any Sendable]
+    }
+
+    let url: String
+    private let process: ChildProcess.Running
+    private let log: URL
+    private let folder: URL
+
+    /// `statuses` as the script takes them: `500,200`, `429:1,200`...
+    init(secret: String, statuses: String) async throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("leadgate-webhook-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        log = folder.appendingPathComponent("requests.jsonl")
+        let portFile = folder.appendingPathComponent("port")
+        let script = ChildProcess.packageRoot.appendingPathComponent("Hardware/webhook_receiver.py").path
+        let process = try ChildProcess.spawn("/usr/bin/env", ["python3", script, "--secret", secret, "--statuses", statuses, "--log", log.path],
+                                             stdout: portFile.path)
+        self.process = process
+        var port = ""
+        for _ in 0..<250 where port.isEmpty {
+            try await Task.sleep(for: .milliseconds(20))
+            port = ((try? String(contentsOf: portFile, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        guard !port.isEmpty else {
+            process.kill()
+            throw HarnessFailure("webhook_receiver.py did not start")
+        }
+        url = "http://127.0.0.1:\(port)/hooks/leads"
+    }
+
+    deinit {
+        stop()
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    func stop() {
+        process.kill()
+    }
+
+    /// What the receiver got so far, in order.
+    func requests() throws -> [Request] {
+        guard let text = try? String(contentsOf: log, encoding: .utf8) else { return [] }
+        return try text.split(separator: "\n").map { line in
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
+            return Request(id: object["id"] as? String ?? "", signatureOK: object["signature_ok"] as? Bool ?? false,
+                           fresh: object["fresh"] as? Bool ?? false, status: object["status"] as? Int ?? 0,
+                           receivedAt: object["received_at"] as? Double ?? 0,
+                           contentType: object["content_type"] as? String ?? "",
+                           body: Self.sendable(object["body"] as? [String: Any] ?? [:]))
+        }
+    }
+
+    private static func sendable(_ object: [String: Any]) -> [String: any Sendable] {
+        object.compactMapValues { value -> (any Sendable)? in
+            switch value {
+            case let nested as [String: Any]: return sendable(nested)
+            case let text as String: return text
+            case let number as NSNumber: return number.intValue
+            default: return nil
+            }
+        }
+    }
+}
