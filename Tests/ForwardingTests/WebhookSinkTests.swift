@@ -109,3 +109,28 @@ import Testing
         #expect(try store.deadLetters().isEmpty)
     }
 }
+
+/// `leadgate forward --once` to a webhook, end to end with the real binary.
+@Suite struct WebhookCommandTests {
+    @Test func forwardOnceDeadLettersARefusedChangeAndStatusListsIt() async throws {
+        let receiver = try await WebhookReceiver(secret: WebhookSinkTests.plainSecret, statuses: "200,400,200")
+        defer { receiver.stop() }
+        let store = try LeadFixtures.store()
+        let ids = try LeadFixtures.capture(0..<3, into: store)
+        let secret = ["LEADGATE_WEBHOOK_SECRET": WebhookSinkTests.plainSecret]
+
+        let forward = try await ChildProcess.leadgate(["forward", "--once", "--to", receiver.url, "--store", store.path], environment: secret)
+        let status = try await ChildProcess.leadgate(["status", "--json", "--dead-letters", "--store", store.path])
+
+        #expect(forward.status == 65)
+        #expect(forward.stdout == "delivered 2, dead-lettered 1, queued 0 (\(receiver.url))\n")
+        #expect(forward.stderr.contains("1 change(s) refused"), "\(forward.stderr)")
+        #expect(try receiver.requests().allSatisfy(\.signatureOK))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        #expect(json["delivered"] as? Int == 2 && json["dead_lettered"] as? Int == 1 && json["queued"] as? Int == 0)
+        let dead = try #require(json["dead_letters"] as? [[String: Any]])
+        #expect(dead.count == 1)
+        #expect(dead.first?["lead_id"] as? String == ids[1])
+        #expect((dead.first?["reason"] as? String)?.contains("HTTP 400") == true)
+    }
+}
