@@ -33,7 +33,19 @@ public final class LeadStore: @unchecked Sendable {
         database = try SQLiteDatabase(path: path)
         encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        try database.execute("PRAGMA journal_mode=WAL")
+        // Switching a new file to WAL takes an exclusive lock that the busy handler does not
+        // wait for when another process is opening the same new file (booth and forwarder
+        // started together): retry for as long as the busy timeout would have waited.
+        var attempts = 0
+        while true {
+            do {
+                try database.execute("PRAGMA journal_mode=WAL")
+                break
+            } catch where (error.resultCode ?? 0) & 0xFF == SQLITE_BUSY && attempts < 200 {
+                attempts += 1
+                usleep(50_000)
+            }
+        }
         // FULL: the WAL is fsync'd at every commit, so a reported capture survives a power cut.
         try database.execute("PRAGMA synchronous=FULL")
         try database.execute("PRAGMA foreign_keys=ON")
@@ -61,20 +73,29 @@ public final class LeadStore: @unchecked Sendable {
     }
 
     func migrate() throws(StoreError) {
-        let statement = try database.statement("PRAGMA user_version")
-        _ = try statement.step()
-        let version = statement.int(0) ?? 0
-        statement.reset()
-        guard version <= Schema.currentVersion else {
-            throw StoreError(.schemaTooNew, "\(path) has schema \(version); this leadgate knows up to \(Schema.currentVersion)")
+        func schemaVersion() throws(StoreError) -> Int {
+            let statement = try database.statement("PRAGMA user_version")
+            defer { statement.reset() }
+            _ = try statement.step()
+            let version = statement.int(0) ?? 0
+            guard version <= Schema.currentVersion else {
+                throw StoreError(.schemaTooNew, "\(path) has schema \(version); this leadgate knows up to \(Schema.currentVersion)")
+            }
+            return version
         }
-        guard version < Schema.currentVersion else { return }
-        try database.transaction { () throws(StoreError) in
+        guard try schemaVersion() < Schema.currentVersion else { return }
+        // Read again under the write lock: another process opening the new store at the same
+        // time (booth and forwarder) may have migrated it while this one waited.
+        let version = try database.transaction { () throws(StoreError) -> Int in
+            let version = try schemaVersion()
+            guard version < Schema.currentVersion else { return version }
             for index in version..<Schema.currentVersion {
                 try database.execute(Schema.migrations[index])
             }
             try database.execute("PRAGMA user_version = \(Schema.currentVersion)")
+            return version
         }
+        guard version < Schema.currentVersion else { return }
         logger.info("store migrated", metadata: ["store.from": "\(version)", "store.to": "\(Schema.currentVersion)"])
     }
 
