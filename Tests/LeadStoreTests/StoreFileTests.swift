@@ -97,6 +97,27 @@ import Testing
         #expect(try other.lead(bob.leadID).note == "met at the bar")
     }
 
+    /// Booth and forwarder started together on a new store: both see schema 0, and the
+    /// second must not run the first migration again.
+    @Test func processesOpeningANewStoreTogetherAllSucceed() async throws {
+        for _ in 0..<5 {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("leadstore-race-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let path = folder.appendingPathComponent("leads.sqlite").path
+            let failures = await withTaskGroup(of: String?.self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        do { _ = try LeadStore(path: path, logger: TemporaryStore.logger); return nil } catch { return "\(error) (result code \((error as? StoreError)?.resultCode.map(String.init) ?? "-"))" }
+                    }
+                }
+                return await group.reduce(into: [String]()) { if let failure = $1 { $0.append(failure) } }
+            }
+            #expect(failures.isEmpty)
+            let store = try LeadStore(path: path, logger: TemporaryStore.logger)
+            #expect(try store.scalar("PRAGMA user_version") == String(Schema.currentVersion))
+        }
+    }
+
     @Test func defaultPathFollowsTheEnvironment() {
         #expect(LeadStore.defaultPath(environment: ["LEADGATE_STORE": "/x/y.sqlite", "XDG_DATA_HOME": "/d"]) == "/x/y.sqlite")
         #expect(LeadStore.defaultPath(environment: ["XDG_DATA_HOME": "/d", "HOME": "/h"]) == "/d/leadgate/leads.sqlite")
