@@ -1,0 +1,55 @@
+import Logging
+
+/// Taps from the PC/SC readers that pcscd serves: any USB CCID contactless reader (ACR122U,
+/// ACR1252U, SCL3711 with the right driver...) or vpcd's virtual ones.
+///
+/// Each ``events(on:)`` stream has its own thread waiting in `SCardGetStatusChange`, with the
+/// `\\?PnP?\Notification` pseudo-reader so readers can come and go. When pcscd stops or
+/// restarts, the stream reports ``TagEvent/serviceUnavailable(_:)``, retries every
+/// ``retryInterval``, and carries on when it is back.
+public struct PCSCBackend: TagReader {
+    let library: any PCSCLibrary
+    public var logger: Logger
+    /// How long to wait between attempts to reach pcscd while it is away.
+    public var retryInterval: Duration
+
+    public init(logger: Logger, retryInterval: Duration = .milliseconds(500)) {
+        self.init(library: LibPCSCLite(), logger: logger, retryInterval: retryInterval)
+    }
+
+    init(library: any PCSCLibrary, logger: Logger, retryInterval: Duration = .milliseconds(500)) {
+        self.library = library
+        self.logger = logger
+        self.retryInterval = retryInterval
+    }
+
+    public func readers() async throws(TagReaderError) -> [ReaderStatus] {
+        let library = self.library
+        return try await DedicatedThread.run(name: "leadgate.pcsc.readers") { () throws(TagReaderError) -> [ReaderStatus] in
+            let context = try library.establishContext()
+            defer { library.releaseContext(context) }
+            let names = try library.listReaders(context)
+            guard !names.isEmpty else { return [] }
+            var states = names.map { PCSCReaderState(reader: $0) }
+            // States that start unaware come back at once: a snapshot, no waiting.
+            _ = try library.getStatusChange(context, timeout: 0, states: &states)
+            return states.map { ReaderStatus(name: $0.reader, isTagPresent: $0.isTagPresent, atr: $0.isTagPresent ? $0.atr : []) }
+        }
+    }
+
+    public func events(on selection: ReaderSelection = .all) -> AsyncStream<TagEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(of: TagEvent.self)
+        let monitor = PCSCMonitor(library: library, selection: selection, logger: logger,
+                                  retryInterval: retryInterval, continuation: continuation)
+        continuation.onTermination = { _ in monitor.stop() }
+        DedicatedThread.start(name: "leadgate.pcsc.monitor") { monitor.run() }
+        return stream
+    }
+}
+
+extension TagReader {
+    /// Watches every reader.
+    public func events() -> AsyncStream<TagEvent> {
+        events(on: .all)
+    }
+}
