@@ -26,6 +26,17 @@ public struct AnswerToReset: Sendable, Hashable {
         self.family = Self.family(of: bytes)
     }
 
+    /// The kind of tag the ATR alone tells; reading the tag may name it more closely (an
+    /// NTAG215 rather than the Ultralight family its ATR shares, `type4` once the NDEF
+    /// application answers).
+    public var tagType: TagType {
+        switch family {
+        case .typeTwo(let type), .mifareClassic(let type), .otherStorageCard(let type): type
+        case .isoDep: .iso14443_4
+        case .unknown: .unknown
+        }
+    }
+
     /// The storage-card header of the historical bytes: category 80, tag 4F length 0C, the PC/SC RID.
     private static let storageCardPrefix: [UInt8] = [0x80, 0x4F, 0x0C, 0xA0, 0x00, 0x00, 0x03, 0x06]
 

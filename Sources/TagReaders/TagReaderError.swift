@@ -21,9 +21,14 @@ public struct TagReaderError: Error, Sendable, Hashable, CustomStringConvertible
     }
 
     public var description: String {
-        guard let function else { return reason }
-        let name = result.map { PCSCResult.name(of: $0) } ?? "an error"
-        return "\(reason) (\(function) returned \(name))"
+        guard let call = failedCall else { return reason }
+        return "\(reason) (\(call))"
+    }
+
+    /// The failing call and its result, such as `SCardEstablishContext returned SCARD_E_NO_SERVICE`.
+    public var failedCall: String? {
+        guard let function else { return nil }
+        return "\(function) returned \(result.map { PCSCResult.name(of: $0) } ?? "an error")"
     }
 }
 

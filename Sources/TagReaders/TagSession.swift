@@ -65,13 +65,7 @@ public struct TagSession: Sendable {
         return tap
     }
 
-    var initialType: TagType {
-        switch atr.family {
-        case .typeTwo(let type), .mifareClassic(let type), .otherStorageCard(let type): type
-        case .isoDep: .iso14443_4
-        case .unknown: .unknown
-        }
-    }
+    var initialType: TagType { atr.tagType }
 
     /// `FF CA 00 00 00`: the reader answers with the UID of the tag in its field.
     private func readUID(_ link: inout Link, issues: inout [String]) throws(TagReaderError) -> [UInt8] {
