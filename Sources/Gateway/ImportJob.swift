@@ -198,7 +198,7 @@ public final class ImportJob: Sendable {
             let payload = try PayloadDecoder.decode(bytes, as: format)
             let result = builder.candidates(from: payload, whole: bytes, origin: origin, channel: .import,
                                             file: input == .standardInput ? nil : origin)
-            return Decoded(candidates: result.candidates, rejects: result.rejects)
+            return Decoded(candidates: result.candidates.map { $0.encoded() }, rejects: result.rejects)
         } catch {
             return Decoded(rejects: [builder.reject(bytes, origin: origin, issue: error)])
         }

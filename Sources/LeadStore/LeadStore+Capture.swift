@@ -94,7 +94,7 @@ extension LeadStore {
                 .text(lead.id), .text(lead.event), .text(lead.rep), .text(lead.owner), .text(lead.status.rawValue),
                 .text(Timestamp.format(lead.nextAction.due)), .text(Timestamp.format(lead.capturedAt)),
                 .text(Timestamp.format(now)), .text(candidate.dedupeKey), .int(lead.note == nil ? 0 : 1),
-                .text(try encode(lead)),
+                .text(candidate.leadJSON ?? LeadJSON.encode(lead)),
             ])
             try appendEvent(leadID: lead.id, kind: "created", data: [:], at: lead.capturedAt, db: db)
             outcome = .created(lead)

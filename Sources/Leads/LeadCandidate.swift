@@ -10,11 +10,22 @@ public struct LeadCandidate: Sendable {
     public var dedupeKey: String?
     /// SHA-256 of the event and the capture's raw bytes: re-importing the same card is a no-op.
     public var contentHash: String
+    /// The lead's JSON, made ahead of time: an import makes it on its decode workers so the
+    /// single writer only writes. Nil means the store encodes it.
+    public var leadJSON: String?
 
-    public init(lead: Lead, dedupeKey: String?, contentHash: String) {
+    public init(lead: Lead, dedupeKey: String?, contentHash: String, leadJSON: String? = nil) {
         self.lead = lead
         self.dedupeKey = dedupeKey
         self.contentHash = contentHash
+        self.leadJSON = leadJSON
+    }
+
+    /// The same candidate with its JSON made now (off the store's writer thread).
+    public func encoded() -> LeadCandidate {
+        var copy = self
+        copy.leadJSON = LeadJSON.encode(lead)
+        return copy
     }
 
     /// Builds the candidate for one card read from a tag, a file or the kiosk.

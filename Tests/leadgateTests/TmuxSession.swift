@@ -50,27 +50,19 @@ final class TmuxSession {
         throw TmuxFailure("timed out waiting for \"\(text)\"; the screen:\n\(last)")
     }
 
+    /// Runs tmux through system(3), not Foundation's Process: the tmux server that the first
+    /// command forks inherits the descriptors Process uses to watch its child, so Process
+    /// never saw the client exit and the test hung.
     @discardableResult
     static func tmux(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/tmux")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
         // -u: the test process may have no UTF-8 locale, and tmux would show "—" as "_".
-        process.arguments = ["-u"] + arguments
-        // A file, not a pipe: the tmux server that the first command forks inherits stdout
-        // and would hold a pipe open forever.
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: out) }
-        let handle = try FileHandle(forWritingTo: out)
-        process.standardOutput = handle
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try? handle.close()
-        let data = (try? Data(contentsOf: out)) ?? Data()
-        guard process.terminationStatus == 0 else { throw TmuxFailure("tmux \(arguments.prefix(4).joined(separator: " ")) exited \(process.terminationStatus)") }
-        return String(decoding: data, as: UTF8.self)
+        let command = (["/usr/bin/tmux", "-u"] + arguments).map(quote).joined(separator: " ")
+            + " >\(quote(out)) 2>/dev/null </dev/null"
+        let status = system(command)
+        guard status == 0 else { throw TmuxFailure("tmux \(arguments.prefix(4).joined(separator: " ")) exited \(status)") }
+        return (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
     }
 
     static func quote(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
