@@ -47,7 +47,10 @@ case "$command" in
     port=${3:-}; [ -n "$port" ] || usage
     mkdir -p "$dir"
     dir=$(cd "$dir" && pwd)
-    [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
+    if [ "$(id -u)" -eq 0 ]; then
+      chown postgres: "$dir"
+      runuser -u postgres -- test -x "$dir" || { say "the postgres user cannot reach $dir: make its parent folders world-searchable"; exit 64; }
+    fi
     chmod 0700 "$dir"
     if [ ! -f "$dir/data/PG_VERSION" ]; then
       as_server_user "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \

@@ -34,6 +34,12 @@ struct BinaryCopy {
         }
     }
 
+    /// A `boolean` field.
+    mutating func append(_ value: Bool) {
+        appendInteger(Int32(1))
+        bytes.append(value ? 1 : 0)
+    }
+
     /// A `timestamptz` field: microseconds since 2000-01-01 UTC.
     mutating func append(_ date: Date) {
         appendInteger(Int32(8))

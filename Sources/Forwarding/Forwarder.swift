@@ -72,39 +72,58 @@ public actor Forwarder {
     /// One pass: delivers every change that is due, batch after batch, until none is left or
     /// the destination fails. Changes that fail for now are queued again with a retry time
     /// and are not tried twice in one pass. Returns at once if a pass is already going.
+    ///
+    /// With a sink that takes overlapping batches, the next batch is read from the store
+    /// while the destination works on the one before; a lead with a change in flight has
+    /// none of its later changes in the next batch, so each lead's changes stay in order.
     public func drainOnce() async -> DrainReport {
         var report = DrainReport()
         guard !passInProgress else { return report }
         passInProgress = true
         defer { passInProgress = false }
         var attempted = Set<Int>()
-        while !Task.isCancelled {
-            let items: [OutboxItem]
-            do {
-                let limit = configuration.batchSize + scheduledRetries.count
-                items = try await withStore { store throws(StoreError) in try store.pendingDeliveries(limit: limit, now: Date()) }
-            } catch {
-                report.halt = error
-                break
+        var inFlight: [(batch: [OutboxItem], delivery: Task<DeliveryReport, Never>)] = []
+        var exhausted = false
+        let depth = max(1, sink.maximumBatchesInFlight)
+        while true {
+            if inFlight.count < depth && !exhausted && report.halt == nil && !Task.isCancelled {
+                let items: [OutboxItem]
+                do {
+                    let limit = configuration.batchSize + scheduledRetries.count + inFlight.reduce(0) { $0 + $1.batch.count }
+                    items = try await withStore { store throws(StoreError) in try store.pendingDeliveries(limit: limit, now: Date()) }
+                } catch {
+                    report.halt = error
+                    continue
+                }
+                let batch = Array(Self.excluding(attempted, from: items).prefix(configuration.batchSize))
+                if batch.isEmpty {
+                    exhausted = true
+                } else {
+                    attempted.formUnion(batch.lazy.map(\.seq))
+                    setState(.delivering)
+                    let sink = self.sink
+                    inFlight.append((batch, Task { await sink.deliver(batch) }))
+                }
+                continue
             }
-            let batch = Self.excluding(attempted, from: items).prefix(configuration.batchSize)
-            if batch.isEmpty { break }
-            attempted.formUnion(batch.lazy.map(\.seq))
-            setState(.delivering)
-            let result = await sink.deliver(Array(batch))
+            guard !inFlight.isEmpty else { break }
+            let (batch, delivery) = inFlight.removeFirst()
+            let result = await delivery.value
             do {
-                try await record(result, for: batch)
+                try await record(result, for: batch[...])
             } catch {
-                report.halt = error
-                break
+                report.halt = report.halt ?? error
             }
             report.delivered += result.delivered.count
             report.deadLettered += result.rejected.count
             report.retried += result.retry.count
-            if let halt = result.halt {
-                report.halt = halt
-                break
-            }
+            if let halt = result.halt { report.halt = report.halt ?? halt }
+            // What was held behind this batch's leads may be due now.
+            exhausted = false
+            logger.debug("batch", metadata: [
+                "forward.items": "\(batch.count)", "forward.delivered": "\(result.delivered.count)",
+                "forward.in_flight": "\(inFlight.count)",
+            ])
         }
         await refreshStatus()
         report.queued = status.queued
@@ -160,7 +179,7 @@ public actor Forwarder {
                 }
                 let until = resumeAt ?? Date().addingTimeInterval(configuration.backoff.delay(afterFailures: destinationFailures).seconds)
                 setState(.waitingForDestination(until: until))
-                logger.info("destination failed, waiting", metadata: [
+                logger.warning("destination failed, waiting", metadata: [
                     "forward.error": "\(halt.redactedDescription)",
                     "forward.retry_in_ms": "\(Int(until.timeIntervalSinceNow * 1000))",
                 ])

@@ -1,71 +1,68 @@
 import Foundation
 import LeadStore
 import Logging
+import Synchronization
 
 /// Delivers the outbox to PostgreSQL through libpq: one transaction per batch, COPY into a
 /// staging table, then an upsert of the leads and an idempotent insert of their events.
 ///
-/// The connection stays open across batches and is made again after a failure. libpq
-/// blocks, so every call runs on the sink's own thread.
-public final class PostgresSink: DeliverySink, @unchecked Sendable {
-    // `@unchecked Sendable`: `connection` is read and written only by jobs on `thread`,
-    // which runs them one at a time.
-    private var connection: PostgresConnection?
-    private let thread = BlockingCallThread(name: "leadgate.postgres")
-    private let url: String
+/// Batches go out on a few connections at once (the loop never gives two at once the same
+/// lead), each kept open across batches and made again after a failure. libpq blocks, so
+/// each connection has a thread of its own.
+public final class PostgresSink: DeliverySink {
+    private let lanes: [PostgresLane]
+    private let nextLane = Mutex(0)
     private let logger: Logger
     public let destination: String
 
+    /// One batch per connection: while one commits, the next is on its way.
+    public var maximumBatchesInFlight: Int { lanes.count }
+
     /// `url` is a `postgres://` or `postgresql://` URL; libpq reads every option from it
     /// (`?sslmode=verify-full&sslrootcert=...`, `connect_timeout`, `options=-csearch_path=...`).
-    public init(url: String, logger: Logger) throws(ForwardingError) {
+    public init(url: String, connections: Int = 2, logger: Logger) throws(ForwardingError) {
         guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
             throw ForwardingError(.invalidDestination, "\(Destination.redacted(url)): not a postgres:// URL")
         }
-        self.url = url
         self.logger = logger
         destination = Destination.redacted(url)
+        lanes = (0..<max(1, connections)).map { PostgresLane(url: url, name: "leadgate.postgres.\($0)", logger: logger) }
     }
 
+    /// Connects the first connection (the others connect with their first batch).
     public func prepare() async throws(ForwardingError) {
-        try await thread.run { () throws(ForwardingError) in _ = try self.openConnection() }
+        let lane = lanes[0]
+        try await lane.thread.run { () throws(ForwardingError) in _ = try lane.openConnection() }
     }
 
     public func close() async {
-        await thread.run { self.connection = nil }
+        for lane in lanes { await lane.thread.run { lane.dropConnection() } }
     }
 
     public func deliver(_ items: [OutboxItem]) async -> DeliveryReport {
         guard !items.isEmpty else { return DeliveryReport() }
-        return await thread.run { self.deliverOnThread(items) }
+        // Round robin: with at most one batch per connection in flight, taken in order, the
+        // next batch's connection is the one whose batch was just recorded.
+        let lane = lanes[nextLane.withLock { next in defer { next = (next + 1) % lanes.count }; return next }]
+        return await lane.thread.run { self.deliver(items, on: lane) }
     }
 
     /// Runs one query and returns its rows as text, for tests and diagnostics.
     func query(_ sql: String, _ parameters: [String?] = []) async throws(ForwardingError) -> [[String?]] {
-        try await thread.run { () throws(ForwardingError) in
-            let result = try self.openConnection().execute(sql, parameters)
+        let lane = lanes[0]
+        return try await lane.thread.run { () throws(ForwardingError) in
+            let result = try lane.openConnection().execute(sql, parameters)
             let columns = LibPQ.columnCount(result.handle)
             return (0..<result.rowCount).map { row in (0..<columns).map { result.value(row: row, column: $0) } }
         }
     }
 
-    // MARK: on the thread
+    // MARK: on a lane's thread
 
-    private func openConnection() throws(ForwardingError) -> PostgresConnection {
-        if let connection, connection.isOpen { return connection }
-        connection = nil
-        let fresh = try PostgresConnection(url: url)
-        try fresh.execute(Self.schemaSQL)
-        try fresh.execute(Self.stagingSQL)
-        connection = fresh
-        logger.info("connected to the shared store", metadata: ["forward.destination": "\(destination)"])
-        return fresh
-    }
-
-    private func deliverOnThread(_ items: [OutboxItem]) -> DeliveryReport {
+    private func deliver(_ items: [OutboxItem], on lane: PostgresLane) -> DeliveryReport {
         let connection: PostgresConnection
         do {
-            connection = try openConnection()
+            connection = try lane.openConnection()
         } catch {
             return DeliveryReport(retry: items.map { .init(seq: $0.seq, error: error) }, halt: error)
         }
@@ -74,27 +71,27 @@ public final class PostgresSink: DeliverySink, @unchecked Sendable {
             return DeliveryReport(delivered: items.map(\.seq))
         } catch where error.isPermanent && connection.isOpen {
             // One row spoils the batch's transaction: find it by sending the items one by one.
-            rollBack(connection)
+            rollBack(connection, lane)
             logger.info("batch rejected, delivering one by one",
                         metadata: ["forward.items": "\(items.count)", "forward.error": "\(error.redactedDescription)"])
-            return deliverOneByOne(items, on: connection)
+            return deliverOneByOne(items, on: connection, lane)
         } catch {
-            self.connection = nil
+            lane.dropConnection()
             return DeliveryReport(retry: items.map { .init(seq: $0.seq, error: error) }, halt: error)
         }
     }
 
-    private func deliverOneByOne(_ items: [OutboxItem], on connection: PostgresConnection) -> DeliveryReport {
+    private func deliverOneByOne(_ items: [OutboxItem], on connection: PostgresConnection, _ lane: PostgresLane) -> DeliveryReport {
         var report = DeliveryReport()
         for (index, item) in items.enumerated() {
             do {
                 try write([item], on: connection)
                 report.delivered.append(item.seq)
             } catch where error.isPermanent && connection.isOpen {
-                rollBack(connection)
+                rollBack(connection, lane)
                 report.rejected.append(.init(seq: item.seq, error: error))
             } catch {
-                self.connection = nil
+                lane.dropConnection()
                 report.retry = items[index...].map { .init(seq: $0.seq, error: error) }
                 report.halt = error
                 break
@@ -105,9 +102,12 @@ public final class PostgresSink: DeliverySink, @unchecked Sendable {
 
     /// One transaction: COPY the items into the staging table, upsert, insert, commit.
     private func write(_ items: [OutboxItem], on connection: PostgresConnection) throws(ForwardingError) {
+        var newest: [String: Int] = [:]
+        newest.reserveCapacity(items.count)
+        for item in items { newest[item.leadID] = max(newest[item.leadID] ?? item.seq, item.seq) }
         var rows = BinaryCopy(reservingCapacity: items.reduce(0) { $0 + $1.leadJSON.utf8.count + $1.data.utf8.count + 160 })
         for item in items {
-            rows.beginRow(fieldCount: 7)
+            rows.beginRow(fieldCount: 8)
             rows.append(Int64(item.seq))
             rows.append(item.eventID)
             rows.append(item.leadID)
@@ -115,6 +115,7 @@ public final class PostgresSink: DeliverySink, @unchecked Sendable {
             rows.append(item.at)
             rows.append(item.data)
             rows.append(item.leadJSON)
+            rows.append(newest[item.leadID] == item.seq)
         }
         try connection.execute("BEGIN")
         _ = try connection.copy(Self.copySQL, data: rows.finish())
@@ -123,8 +124,8 @@ public final class PostgresSink: DeliverySink, @unchecked Sendable {
         try connection.execute("COMMIT")
     }
 
-    private func rollBack(_ connection: PostgresConnection) {
+    private func rollBack(_ connection: PostgresConnection, _ lane: PostgresLane) {
         guard connection.isInTransaction else { return }
-        do { try connection.execute("ROLLBACK") } catch { self.connection = nil }
+        do { try connection.execute("ROLLBACK") } catch { lane.dropConnection() }
     }
 }

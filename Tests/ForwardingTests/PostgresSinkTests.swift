@@ -116,12 +116,14 @@ extension PostgresSuites {
             let first = await forwarder.drainOnce()
             #expect(first.halt?.code == .unreachable)
             #expect(first.halt?.function == "PQputCopyData")
-            #expect(first.delivered == 0 && first.queued == 30)
-            #expect(try await cluster.count(url, "SELECT count(*) FROM leads") == 0)
+            // The batch on the other connection may have gone through; the failed one did not.
+            #expect(first.delivered <= 20 && first.delivered + first.queued == 30)
+            #expect(try await cluster.count(url, "SELECT count(*) FROM leads") == first.delivered)
 
             let second = await forwarder.run(until: .drained)
-            #expect(second.delivered == 30 && second.queued == 0)
+            #expect(second.delivered == 30 - first.delivered && second.queued == 0)
             #expect(try await cluster.count(url, "SELECT count(*) FROM leads") == 30)
+            #expect(try await cluster.count(url, "SELECT count(*) FROM lead_events") == 30)
             #expect(try store.outboxStatus().lastError?.contains("PQputCopyData") == true)
         }
 
