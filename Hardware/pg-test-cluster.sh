@@ -63,7 +63,9 @@ case "$command" in
         echo "shared_buffers = 128MB"
         echo "log_min_messages = warning"
       } >>"$dir/data/postgresql.conf"
-      if [ "${4:-}" = ssl ]; then
+      if [ "${4:-}" = ssl ] && ! command -v openssl >/dev/null 2>&1; then
+        say "openssl is not installed: starting without TLS"
+      elif [ "${4:-}" = ssl ]; then
         as_server_user openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=localhost" \
           -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
           -keyout "$dir/data/server.key" -out "$dir/data/server.crt" >/dev/null 2>&1

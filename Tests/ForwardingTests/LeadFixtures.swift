@@ -8,10 +8,17 @@ enum LeadFixtures {
     static let event = "RSA 2026"
     static let start = Date(timeIntervalSince1970: 1_795_342_500)  // 2026-11-22T10:15:00Z
 
-    /// A store in a new temporary folder; the folder goes when the test process ends.
+    /// One folder for every store of this test process, removed when the process exits.
+    static let folder: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("leadgate-fwd-\(getpid())")
+        atexit { try? FileManager.default.removeItem(at: LeadFixtures.folder) }
+        return url
+    }()
+
+    /// A store in a new folder of its own.
     static func store() throws -> LeadStore {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leadgate-fwd-\(UUID().uuidString)")
-        return try LeadStore(path: dir.appendingPathComponent("leads.sqlite").path, logger: Logger(label: "test.store"))
+        let path = folder.appendingPathComponent(UUID().uuidString).appendingPathComponent("leads.sqlite").path
+        return try LeadStore(path: path, logger: Logger(label: "test.store"))
     }
 
     /// Lead `index`: a different person (email, phone, raw bytes) for every index.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import Forwarding
 import Testing
 
@@ -14,6 +15,8 @@ final class PostgresCluster: Sendable {
     let port: Int
     /// The cluster's folder; nil for a server the tests did not start (and must not stop).
     let directory: String?
+    /// Databases made by `makeDatabase`, dropped at the end on a server the tests did not start.
+    private let madeDatabases = Mutex<[String]>([])
 
     static var external: String? {
         ProcessInfo.processInfo.environment["LEADGATE_TEST_PG_URL"].flatMap { $0.isEmpty ? nil : $0 }
@@ -47,7 +50,12 @@ final class PostgresCluster: Sendable {
     }
 
     func destroy() async {
-        guard let directory else { return }
+        guard let directory else {
+            for name in madeDatabases.withLock({ $0 }) {
+                _ = try? await query(adminURL, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            }
+            return
+        }
         _ = try? await Self.script("destroy", directory)
     }
 
@@ -64,13 +72,16 @@ final class PostgresCluster: Sendable {
         guard output.status == 0 else { throw HarnessFailure("pg-test-cluster.sh start: \(output.stderr)") }
     }
 
-    /// The root certificate of the server's TLS, for `sslrootcert`.
-    var certificatePath: String? { directory.map { $0 + "/server.crt" } }
+    /// The root certificate of the server's TLS, for `sslrootcert`; nil without TLS.
+    var certificatePath: String? {
+        directory.map { $0 + "/server.crt" }.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+    }
 
     /// A new, empty database; returns its URL.
     func makeDatabase() async throws -> String {
         let name = "leadgate_\(UUID().uuidString.prefix(8).lowercased())"
         _ = try await query(adminURL, "CREATE DATABASE \(name)")
+        madeDatabases.withLock { $0.append(name) }
         return url(database: name)
     }
 
