@@ -393,6 +393,11 @@ class VirtualTag:
 def recv_exactly(sock, count):
     data = b""
     while len(data) < count:
+        # vpcd writes the 2-byte length and the message separately; acknowledging at once
+        # keeps Nagle's algorithm on its side from holding the message for a delayed ACK
+        # (about 40 ms per command otherwise).
+        if hasattr(socket, "TCP_QUICKACK"):
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_QUICKACK, 1)
         chunk = sock.recv(count - len(data))
         if not chunk:
             return None
