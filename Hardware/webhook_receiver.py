@@ -8,7 +8,8 @@ text), answers with the next status of a script, and appends what it got to a JS
 usage: webhook_receiver.py --secret S --log FILE [--statuses 500,200] [--port 0]
 
 --statuses is answered in order, one per request, the last one repeating; "429:2" answers
-429 with Retry-After: 2. A bad signature or a stale timestamp (over 5 minutes) gets 401
+429 with Retry-After: 2; "hang:3" waits 3 seconds, then answers 200 (to a client that has
+likely given up). A bad signature or a stale timestamp (over 5 minutes) gets 401
 whatever the script says. The port is printed on stdout once the server listens.
 """
 import argparse
@@ -60,8 +61,12 @@ def main():
             with lock:
                 step = script[min(state["next"], len(script) - 1)]
                 state["next"] += 1
-                status, _, retry_after = step.partition(":")
-                status = int(status)
+            status, _, retry_after = step.partition(":")
+            if status == "hang":
+                time.sleep(float(retry_after))
+                status, retry_after = "200", ""
+            status = int(status)
+            with lock:
                 if not (signature_ok and fresh):
                     status, retry_after = 401, ""
                 try:

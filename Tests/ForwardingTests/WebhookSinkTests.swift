@@ -83,6 +83,26 @@ import Testing
         #expect(times[1] - times[0] >= 1.9, "waited \(times[1] - times[0]) s; Retry-After asked for 2")
     }
 
+    @Test func triesAgainAfterATimeout() async throws {
+        let receiver = try await WebhookReceiver(secret: Self.plainSecret, statuses: "hang:3,200")
+        defer { receiver.stop() }
+        let store = try LeadFixtures.store()
+        try LeadFixtures.capture(0..<1, into: store)
+        let sink = try WebhookSink(url: receiver.url, secret: try WebhookSecret(Self.plainSecret), timeout: .milliseconds(500), logger: logger)
+        let forwarder = Forwarder(store: store, sink: sink, configuration: .init(
+            batchSize: 10, backoff: Backoff(initial: .milliseconds(200), maximum: .seconds(1))), logger: logger)
+        let run = Task { await forwarder.run(until: .cancelled) }
+        defer { run.cancel() }
+
+        try await waitUntil(seconds: 15) { forwarder.status.delivered == 1 }
+        run.cancel()
+        _ = await run.value
+
+        let status = try store.outboxStatus()
+        #expect(status.delivered == 1 && status.queued == 0 && status.deadLettered == 0)
+        #expect(status.lastError?.hasPrefix("destination unreachable: POST") == true, "\(status.lastError ?? "")")
+    }
+
     @Test func signsWithAWhsecSecretAsTheSpecWritesIt() async throws {
         let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
         let receiver = try await WebhookReceiver(secret: secret, statuses: "200")
