@@ -46,10 +46,3 @@ public struct PCSCBackend: TagReader {
         return stream
     }
 }
-
-extension TagReader {
-    /// Watches every reader.
-    public func events() -> AsyncStream<TagEvent> {
-        events(on: .all)
-    }
-}

@@ -9,3 +9,10 @@ public protocol TagReader: Sendable {
     /// keeps going while the service is away and comes back, and ends when the consumer stops.
     func events(on selection: ReaderSelection) -> AsyncStream<TagEvent>
 }
+
+extension TagReader {
+    /// Watches every reader.
+    public func events() -> AsyncStream<TagEvent> {
+        events(on: .all)
+    }
+}

@@ -73,14 +73,3 @@ public struct TapTimings: Sendable, Hashable {
     /// The time leadgate itself took: everything but the reader's I/O.
     public var own: Duration { total - readerIO }
 }
-
-func hexString(_ bytes: [UInt8]) -> String {
-    let digits: [UInt8] = Array("0123456789ABCDEF".utf8)
-    var text: [UInt8] = []
-    text.reserveCapacity(bytes.count * 2)
-    for byte in bytes {
-        text.append(digits[Int(byte >> 4)])
-        text.append(digits[Int(byte & 0x0F)])
-    }
-    return String(decoding: text, as: UTF8.self)
-}
