@@ -30,6 +30,8 @@ extension Forwarder {
             destinationFailures = 0
             resumeAt = nil
         }
+        // One store transaction per retry time and reason: a halted batch is one call, not one per item.
+        var retries: [RetryGroup: [Int]] = [:]
         for failure in result.retry {
             let retryAt: Date
             if let haltRetry, failure.error == result.halt {
@@ -38,12 +40,14 @@ extension Forwarder {
                 let failures = (items[failure.seq]?.attempts ?? 0) + 1
                 retryAt = now.addingTimeInterval(configuration.backoff.delay(afterFailures: failures, retryAfter: failure.error.retryAfter).seconds)
             }
-            let reason = failure.error.description
-            try await withStore { store throws(StoreError) in
-                try store.markRetry([failure.seq], error: reason, retryAt: retryAt, at: now)
-            }
+            retries[RetryGroup(at: retryAt, reason: failure.error.description), default: []].append(failure.seq)
             scheduledRetries[failure.seq] = retryAt
             failuresThisRun[failure.seq, default: 0] += 1
+        }
+        for (group, seqs) in retries {
+            try await withStore { store throws(StoreError) in
+                try store.markRetry(seqs, error: group.reason, retryAt: group.at, at: now)
+            }
         }
         for seq in delivered { scheduledRetries[seq] = nil }
         for rejection in result.rejected { scheduledRetries[rejection.seq] = nil }
@@ -114,4 +118,10 @@ extension Forwarder {
             }
         }
     }
+}
+
+/// Retries that share a time and a reason, recorded together.
+private struct RetryGroup: Hashable {
+    var at: Date
+    var reason: String
 }

@@ -68,7 +68,7 @@ final class ScriptedSink: DeliverySink {
         let run = Task { await forwarder.run(until: .cancelled) }
         defer { run.cancel() }
 
-        try await waitUntil(seconds: 10) { forwarder.status.queued == 0 && forwarder.status.state == .idle }
+        try await waitUntil { forwarder.status.queued == 0 && forwarder.status.state == .idle }
         run.cancel()
         let report = await run.value
 
@@ -115,7 +115,7 @@ final class ScriptedSink: DeliverySink {
         try LeadFixtures.capture(0..<1, into: store)
         forwarder.wake()
 
-        try await waitUntil(seconds: 5) { forwarder.status.delivered == 1 }
+        try await waitUntil { forwarder.status.delivered == 1 }
         #expect(sink.delivered.count == 1)
         #expect(forwarder.status.lastSuccess != nil)
     }

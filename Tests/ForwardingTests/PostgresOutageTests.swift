@@ -29,7 +29,7 @@ extension PostgresSuites {
             #expect(waiting.queued > 0)
             try await Task.sleep(for: .seconds(1))
             try await cluster.start()
-            try await waitUntil(seconds: 60) { forwarder.status.queued == 0 }
+            try await waitUntil(seconds: 180) { forwarder.status.queued == 0 }
             run.cancel()
             let report = await run.value
 
@@ -76,31 +76,50 @@ extension PostgresSuites {
             let url = try await cluster.makeDatabase()
             let store = try LeadFixtures.store()
             let total = 6000
-            for start in stride(from: 0, to: total, by: 1000) { try LeadFixtures.capture(start..<(start + 1000), into: store) }
-            try store.annotate(try store.pendingDeliveries(limit: 1)[0].leadID, note: "follow up", change: LeadChange(status: .hot))
+            var ids: [String] = []
+            for start in stride(from: 0, to: total, by: 1000) { ids += try LeadFixtures.capture(start..<(start + 1000), into: store) }
+            try store.annotate(ids[0], note: "follow up", change: LeadChange(status: .hot))
+            try await PostgresSink(url: url, logger: logger).prepare()
+            let blocked = """
+                SELECT count(*) FROM pg_stat_activity
+                WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'WITH b AS MATERIALIZED%'
+                """
 
-            // Kill the forwarder three times at different points of its work.
-            var lastCount = 0
-            for round in 0..<3 {
+            // Twice: a row of a lead further down the queue is locked, so the forwarder delivers
+            // the batches before it and then waits inside the transaction of that lead's batch;
+            // it is killed there. The row is a stale copy, which the lead's real state replaces.
+            for (round, lockedLead) in [ids[2000], ids[4000]].enumerated() {
+                _ = try await cluster.query(url, """
+                    INSERT INTO leads (id, lead, event, rep, owner, status, captured_at, updated_at, source_seq)
+                    VALUES ('\(lockedLead)', '{"stale": true}', 'E', 'r', 'o', 'cold', now(), now(), 0)
+                    """)
+                let lock = try await HeldTransaction(url: url, "SELECT 1 FROM leads WHERE id = '\(lockedLead)' FOR UPDATE")
                 let forwarder = try ChildProcess.spawn(ChildProcess.leadgateURL.path,
                                                        ["forward", "--to", url, "--store", store.path, "--batch-size", "150"])
-                try await waitUntil(seconds: 60) {
-                    (try? await cluster.count(url, "SELECT count(*) FROM leads")).map { $0 > lastCount + 100 * (round + 1) } ?? false
-                }
+                try await waitUntil(seconds: 180) { (try? await cluster.count(url, blocked)) == 1 }
                 forwarder.kill(SIGKILL)
                 #expect(await forwarder.exit.value == 128 + SIGKILL)
-                lastCount = try await cluster.count(url, "SELECT count(*) FROM leads")
-                let recorded = try store.outboxStatus().delivered
+                await lock.release()
+
+                let delivered = try await cluster.count(url, "SELECT count(*) FROM leads WHERE source_seq > 0")
+                #expect(delivered >= 2000 * (round + 1) - 150 && delivered < 2000 * (round + 1) + 150, "\(delivered)")
+                #expect(try await cluster.query(url, "SELECT lead->>'stale' FROM leads WHERE id = '\(lockedLead)'") == [["true"]])
                 // The database may be ahead of the store (committed, not yet recorded), never behind.
-                #expect(try await cluster.count(url, "SELECT count(*) FROM lead_events") >= recorded)
+                #expect(try await cluster.count(url, "SELECT count(*) FROM lead_events") >= store.outboxStatus().delivered)
             }
-            #expect(lastCount < total, "killed before it finished")
+            // And once wherever it happens to be.
+            let forwarder = try ChildProcess.spawn(ChildProcess.leadgateURL.path,
+                                                   ["forward", "--to", url, "--store", store.path, "--batch-size", "150"])
+            try await waitUntil(seconds: 180) { (try? await cluster.count(url, "SELECT count(*) FROM leads WHERE source_seq > 0")) ?? 0 > 4300 }
+            forwarder.kill(SIGKILL)
+            #expect(await forwarder.exit.value == 128 + SIGKILL)
 
             let finish = try await ChildProcess.leadgate(["forward", "--once", "--to", url, "--store", store.path])
 
             #expect(finish.status == 0, "\(finish.stderr)")
             #expect(try await cluster.count(url, "SELECT count(*) FROM leads") == total)
             #expect(try await cluster.count(url, "SELECT count(DISTINCT id) FROM leads") == total)
+            #expect(try await cluster.count(url, "SELECT count(*) FROM leads WHERE lead ? 'stale' OR source_seq = 0") == 0)
             #expect(try await cluster.count(url, "SELECT count(*) FROM lead_events") == total + 2)
             #expect(try await cluster.count(url, "SELECT count(*) FROM leads WHERE status = 'hot'") == 1)
             let status = try store.outboxStatus()
@@ -108,15 +127,4 @@ extension PostgresSuites {
             #expect(status.delivered == total + 2)
         }
     }
-}
-
-/// Polls `condition` every 20 ms until it holds, or fails the test after `seconds`.
-func waitUntil(seconds: Double = 30, _ condition: () async -> Bool) async throws {
-    let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-    while ContinuousClock.now < deadline {
-        if await condition() { return }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    Issue.record("condition not met within \(seconds) s")
-    throw HarnessFailure("timed out")
 }

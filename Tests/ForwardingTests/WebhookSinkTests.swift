@@ -94,7 +94,7 @@ import Testing
         let run = Task { await forwarder.run(until: .cancelled) }
         defer { run.cancel() }
 
-        try await waitUntil(seconds: 15) { forwarder.status.delivered == 1 }
+        try await waitUntil { forwarder.status.delivered == 1 }
         run.cancel()
         _ = await run.value
 
