@@ -61,7 +61,7 @@ struct ReadCommand: AsyncParsableCommand {
 
     private enum Outcome: Sendable {
         case done
-        case incomplete(reader: String, bytes: Int, reason: String)
+        case incomplete(reader: String, bytes: Int, error: TagReaderError)
         case timedOut
         case streamEnded
     }
@@ -135,8 +135,10 @@ struct ReadCommand: AsyncParsableCommand {
         switch outcome {
         case .done:
             if let issue = seen.contentIssue { throw CommandFailure.dataError(issue) }
-        case .incomplete(let reader, let bytes, let reason):
-            throw CommandFailure.dataError("\(reader): incomplete read, the tag left after \(bytes) bytes were read (\(reason)); tap again and hold it still")
+        case .incomplete(let reader, let bytes, let error) where error.code == .tagRemoved:
+            throw CommandFailure.dataError("\(reader): incomplete read, the tag left after \(bytes) bytes were read (\(error)); tap again and hold it still")
+        case .incomplete(let reader, let bytes, let error):
+            throw CommandFailure.dataError("\(reader): incomplete read after \(bytes) bytes: \(error)")
         case .timedOut:
             let seconds = timeout.map { String(format: "%g", $0) } ?? "?"
             if seen.isServiceDown {
@@ -177,10 +179,16 @@ struct ReadCommand: AsyncParsableCommand {
         case .tagRemoved:
             break
         case .tap(let tap):
+            if tap.interruption?.code == .serviceUnavailable {
+                // pcscd went away mid-read: not the tag's fault. The backend reconnects and
+                // reads the tag again if it is still there.
+                Terminal.printWarning("\(tap.reader): pcscd went away during a read; waiting for it to come back")
+                return nil
+            }
             let line = TapLine(tap, normalizer: normalizer, includeTimings: timings)
             Terminal.write((json ? line.json() : line.summary) + "\n")
             if let interruption = tap.interruption {
-                return .incomplete(reader: tap.reader, bytes: tap.bytesRead.count, reason: interruption.description)
+                return .incomplete(reader: tap.reader, bytes: tap.bytesRead.count, error: interruption)
             }
             let done = progress.withLock { progress in
                 progress.taps += 1
