@@ -74,7 +74,7 @@ final class VirtualTag: Sendable {
         }
         if isRunning {
             kill(pid, SIGKILL)
-            _ = exitStatus.withLock { $0 = ChildProcess.status(of: pid, waiting: true) }
+            exitStatus.withLock { $0 = ChildProcess.status(of: pid, waiting: true) }
         }
         Self.running.withLock { $0.removeAll { $0 === self } }
         return events.last { $0.event == "summary" }
