@@ -39,7 +39,7 @@ final class TmuxSession {
 
     /// Waits until the screen contains `text`; returns the screen, or throws with it.
     @discardableResult
-    func waitFor(_ text: String, timeout: Duration = .seconds(20)) async throws -> String {
+    func waitFor(_ text: String, timeout: Duration = .seconds(60)) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         var last = ""
         while ContinuousClock.now < deadline {
