@@ -55,6 +55,10 @@ struct JSONWriter {
             case 0x0A: out.append(0x5C); out.append(0x6E)
             case 0x0D: out.append(0x5C); out.append(0x72)
             case 0x09: out.append(0x5C); out.append(0x74)
+            case 0x00:
+                // PostgreSQL's jsonb refuses \u0000, which would dead-letter the whole lead;
+                // a NUL in a text field is tag garbage, and the raw bytes keep it anyway.
+                continue
             case 0..<0x20:
                 out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
             default: out.append(b)

@@ -82,3 +82,14 @@ import Testing
         #expect(SHA256.hex(Array(String(repeating: "a", count: 1_000_000).utf8)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 }
+
+@Suite struct LeadJSONNulTests {
+    @Test func dropsNulCharactersThatPostgresJSONBRefuses() throws {
+        var lead = LeadJSONTests.sampleLead(merged: false)
+        lead.note = "a\u{0}b"
+        let text = LeadJSON.encode(lead)
+        #expect(!text.contains("\\u0000"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(object["note"] as? String == "ab")
+    }
+}
