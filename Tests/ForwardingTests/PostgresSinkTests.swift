@@ -88,8 +88,11 @@ extension PostgresSuites {
             let cluster = try PostgresSuites.cluster
             let url = try await cluster.makeDatabase()
             let store = try LeadFixtures.store()
-            // jsonb cannot hold \u0000, which a tag's bytes can carry into a note.
-            let candidates = [LeadFixtures.candidate(0), LeadFixtures.candidate(1, note: "bad\u{0}byte"), LeadFixtures.candidate(2)]
+            // jsonb cannot hold \u0000. leadgate's own JSON writer drops NUL characters, but a
+            // row stored by another writer (or an older leadgate) may still carry one.
+            var bad = LeadFixtures.candidate(1, note: "bad byte")
+            bad.leadJSON = LeadJSON.encode(bad.lead).replacingOccurrences(of: "bad byte", with: "bad\\u0000byte")
+            let candidates = [LeadFixtures.candidate(0), bad, LeadFixtures.candidate(2)]
             let ids = try store.capture(candidates).map(\.leadID)
             let (forwarder, _) = try forwarder(store, url)
 

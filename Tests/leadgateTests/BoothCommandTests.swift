@@ -10,15 +10,7 @@ struct BoothCommandTests {
         .encoded().map { String(format: "%02X", $0) }.joined()
 
     static func sqlite(_ store: String, _ query: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [store, query]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        try CLIWorkspace.runTool("/usr/bin/sqlite3", [store, query]).output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test func storesEachTapThenTheNoteWithItsGrammarAndSurvivesCtrlC() async throws {

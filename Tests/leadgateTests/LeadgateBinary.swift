@@ -31,29 +31,18 @@ struct LeadgateBinary {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+    /// Runs the binary to its end. Through posix_spawn and waitpid (SpawnedProcess), not
+    /// Foundation's Process, which in the test process can miss a child's exit and hang.
     static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (k, v) in environment { env[k] = v }
-        process.environment = env
-        // Files rather than pipes: a child that writes a lot can never block on a full pipe.
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leadgate-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let outURL = dir.appendingPathComponent("stdout"), errURL = dir.appendingPathComponent("stderr")
-        let inURL = dir.appendingPathComponent("stdin")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        FileManager.default.createFile(atPath: inURL.path, contents: stdin ?? Data())
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        process.standardInput = try FileHandle(forReadingFrom: inURL)
-        try process.run()
-        process.waitUntilExit()
-        let stdoutData = try Data(contentsOf: outURL)
-        let stderrData = try Data(contentsOf: errURL)
-        return Result(status: process.terminationStatus, stdout: stdoutData, stderr: String(decoding: stderrData, as: UTF8.self))
+        let inPath = FileManager.default.temporaryDirectory.appendingPathComponent("leadgate-stdin-\(UUID().uuidString)").path
+        FileManager.default.createFile(atPath: inPath, contents: stdin ?? Data())
+        defer { try? FileManager.default.removeItem(atPath: inPath) }
+        let process = try SpawnedProcess(url.path, arguments, environment: environment, stdinPath: inPath)
+        let status = try process.waitBlocking()
+        let stdoutData = (try? Data(contentsOf: URL(fileURLWithPath: process.stdoutPath))) ?? Data()
+        let stderrData = (try? Data(contentsOf: URL(fileURLWithPath: process.stderrPath))) ?? Data()
+        try? FileManager.default.removeItem(atPath: process.stdoutPath)
+        try? FileManager.default.removeItem(atPath: process.stderrPath)
+        return Result(status: status, stdout: stdoutData, stderr: String(decoding: stderrData, as: UTF8.self))
     }
 }

@@ -112,20 +112,13 @@ final class CLIWorkspace {
     func count(_ query: String) throws -> Int { Int(try sql(query).first ?? "") ?? -1 }
 
     static func runTool(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("leadgate-tool-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: out) }
-        let handle = try FileHandle(forWritingTo: out)
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        return (process.terminationStatus, (try? String(contentsOf: out, encoding: .utf8)) ?? "")
+        let process = try SpawnedProcess(executable, arguments)
+        let status = try process.waitBlocking()
+        defer {
+            try? FileManager.default.removeItem(atPath: process.stdoutPath)
+            try? FileManager.default.removeItem(atPath: process.stderrPath)
+        }
+        return (status, process.stdout + process.stderr)
     }
 }
 

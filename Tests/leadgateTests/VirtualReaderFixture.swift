@@ -18,14 +18,14 @@ final class SpawnedProcess: Sendable {
     let stderrPath: String
     private let exitStatus = Mutex<Int32?>(nil)
 
-    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
+    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:], stdinPath: String = "/dev/null") throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("leadgate-e2e-\(UUID().uuidString)").path
         stdoutPath = base + ".stdout"
         stderrPath = base + ".stderr"
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, stdinPath, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         var attributes = posix_spawnattr_t()
@@ -64,6 +64,20 @@ final class SpawnedProcess: Sendable {
             }
             return known
         }
+    }
+
+    /// Waits on this thread (for synchronous tests); kills the process if it outlives `timeout`.
+    @discardableResult
+    func waitBlocking(timeout: Duration = .seconds(300)) throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while status == nil {
+            if ContinuousClock.now > deadline {
+                kill(pid, SIGKILL)
+                throw FixtureFailure("process \(pid) did not exit within \(timeout); stderr: \(stderr)")
+            }
+            usleep(5_000)
+        }
+        return status ?? -1
     }
 
     /// Waits for the process to end; kills it if it outlives `timeout`.
