@@ -73,3 +73,35 @@ import Testing
         #expect(ada["note"] as? String == "asked about the API")
     }
 }
+
+/// `--forward` runs the forwarder beside the booth screen, and the header shows its state.
+@Suite(.serialized) struct DemoForwardingTests {
+    @Test func forwardsInTheBackgroundAndTheHeaderShowsIt() async throws {
+        let store = DemoCommandTests.freshStore()
+        let log = store + ".webhooks.jsonl"
+        let receiver = try SpawnedProcess("/usr/bin/env", ["python3", "-u",
+            LeadgateBinary.packageRoot.appendingPathComponent("Hardware/webhook_receiver.py").path,
+            "--secret", "booth-secret", "--log", log, "--port", "0"])
+        defer { kill(receiver.pid, SIGTERM); _ = try? receiver.waitBlocking(timeout: .seconds(5)) }
+        var port = ""
+        for _ in 0..<100 where port.isEmpty {
+            port = receiver.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").first.map(String.init) ?? ""
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try #require(Int(port) != nil, "the receiver printed no port: \(receiver.stderr)")
+
+        let terminal = try TmuxSession("\(LeadgateBinary.url.path) demo --interval 1 --store \(store) --forward http://127.0.0.1:\(port)/leads",
+                                       environment: ["LEADGATE_WEBHOOK_SECRET": "booth-secret"])
+        defer { terminal.kill() }
+        try await terminal.waitFor("Jane Doe — CTO, Acme Corp")
+        let screen = try await terminal.waitFor("online, last sync")
+        #expect(!screen.contains("forwarded 0 "))
+        try terminal.press("C-c")
+        try await terminal.waitFor("[exit 0]")
+
+        let received = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        #expect(received.contains("jane.doe@acme.example"))
+        let status = try LeadgateBinary.run(["status", "--json", "--store", store])
+        #expect(status.stdoutText.contains("\"delivered\""))
+    }
+}
