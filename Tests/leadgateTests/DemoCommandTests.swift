@@ -40,6 +40,17 @@ import Testing
         // The store is private.
         let mode = try FileManager.default.attributesOfItem(atPath: store)[.posixPermissions] as? Int
         #expect(mode == 0o600)
+
+        // The manager's report: six leads, five with a note (the MECARD's was skipped), one hot.
+        let report = try LeadgateBinary.run(["report", "--json", "--store", store])
+        #expect(report.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: report.stdout) as? [String: Any])
+        let demo = try #require((object["reps"] as? [[String: Any]])?.first { $0["rep"] as? String == "demo" })
+        #expect(demo["captured"] as? Int == 6)
+        #expect(demo["with_note"] as? Int == 5)
+        #expect(demo["hot"] as? Int == 1)
+        #expect(demo["forwarded"] as? Int == 0)
+        #expect(demo["median_speed_to_lead_seconds"] is NSNull)
     }
 
     @Test func takesNotesOnTheBoothScreenAndKeepsASecondTapWhileTyping() async throws {
@@ -103,5 +114,12 @@ import Testing
         #expect(received.contains("jane.doe@acme.example"))
         let status = try LeadgateBinary.run(["status", "--json", "--store", store])
         #expect(status.stdoutText.contains("\"delivered\""))
+        // Speed-to-lead: the time from the tap to the lead's arrival in the shared store.
+        let report = try LeadgateBinary.run(["report", "--json", "--store", store])
+        let object = try #require(try JSONSerialization.jsonObject(with: report.stdout) as? [String: Any])
+        let demo = try #require((object["reps"] as? [[String: Any]])?.first { $0["rep"] as? String == "demo" })
+        #expect((demo["forwarded"] as? Int ?? 0) > 0)
+        let speed = try #require(demo["median_speed_to_lead_seconds"] as? Double)
+        #expect(speed >= 0 && speed < 60)
     }
 }
