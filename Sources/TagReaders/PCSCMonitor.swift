@@ -81,12 +81,15 @@ final class PCSCMonitor: Sendable {
     }
 
     /// Asks ``run()`` to return; callable from any thread.
+    ///
+    /// The cancel is made under the lock: ``run()`` clears ``Control/context`` under the same
+    /// lock before it releases the context, so `SCardCancel` never reaches a context that
+    /// `SCardReleaseContext` is freeing (libpcsclite looks the context up without a lock).
     func stop() {
-        let context = control.withLock { control in
+        control.withLock { control in
             control.isStopped = true
-            return control.context
+            if let context = control.context { library.cancel(context) }
         }
-        if let context { library.cancel(context) }
         wakeUp.signal()
     }
 
@@ -242,8 +245,27 @@ final class PCSCMonitor: Sendable {
 
     /// Connects to the tag and reads it; only a lost service is thrown, anything else is a tap
     /// that says what interrupted it.
+    ///
+    /// A read cut short by a reset or power-down of a tag that is still there (another program
+    /// connecting to the same tag, or pcscd powering it up, answers `SCARD_W_RESET_CARD` or
+    /// `SCARD_W_UNPOWERED_CARD` to this connection) is read once more on a fresh connection:
+    /// its interrupted tap would carry the ATR's type only (`iso14443_4` for a Type 4 tag) and
+    /// no NDEF. If the retry cannot even connect, the first, interrupted tap stands.
     private func readTag(on reader: String, atr: [UInt8], context: PCSCContext,
                          noticed: ContinuousClock.Instant) throws(TagReaderError) -> Tap {
+        let tap = try readTagOnce(on: reader, atr: atr, context: context, noticed: noticed)
+        guard let interruption = tap.interruption,
+              interruption.result == PCSCResult.resetCard || interruption.result == PCSCResult.unpoweredCard
+        else { return tap }
+        logger.info("Tag reset during a read; reading it again", metadata: [
+            "pcsc.reader": "\(reader)", "pcsc.error": "\(interruption)",
+        ])
+        let retry = try readTagOnce(on: reader, atr: atr, context: context, noticed: noticed)
+        return retry.interruption?.function == "SCardConnect" ? tap : retry
+    }
+
+    private func readTagOnce(on reader: String, atr: [UInt8], context: PCSCContext,
+                             noticed: ContinuousClock.Instant) throws(TagReaderError) -> Tap {
         let session = TagSession(reader: reader, atr: atr, logger: logger)
         let connectStart = ContinuousClock.now
         let channel: PCSCCardChannel

@@ -131,6 +131,12 @@ struct ReadCommand: AsyncParsableCommand {
             return first
         }
 
+        if simulatedFiles.isEmpty {
+            // Out of libpcsclite before exit: its exit-time destructor frees the contexts under
+            // a monitor thread still waiting in SCardGetStatusChange (SIGSEGV, exit 139).
+            await PCSCBackend.shutDown()
+        }
+
         let seen = progress.withLock { $0 }
         switch outcome {
         case .done:
