@@ -41,6 +41,9 @@ struct BoothCommand: AsyncParsableCommand {
             Terminal.write("booth: \(capture.event) / \(capture.rep): waiting for taps; one note per line on stdin\n")
         }
         await app.run()
+        // Out of libpcsclite before exit: its exit-time destructor frees the contexts under a
+        // monitor thread still waiting in SCardGetStatusChange (SIGSEGV).
+        await PCSCBackend.shutDown()
         await forwarding?.stop()
         Terminal.write(app.summary())
     }
