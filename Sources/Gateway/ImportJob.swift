@@ -7,9 +7,10 @@ import Logging
 /// Batch re-import of card files and folders into the store.
 ///
 /// Files are decoded and normalized on worker threads (one per core) and captured in file
-/// order by the calling thread in batched transactions, so the outcome (which capture
-/// creates a lead, which merges) does not depend on timing. Re-running an import adds
-/// nothing: each card's bytes are hashed per event. A crash leaves only whole batches.
+/// order by the calling thread, so the outcome (which capture creates a lead, which merges)
+/// does not depend on timing. Captures are committed every `commitEvery` leads, durably
+/// (fsync) once at the end. Re-running an import adds nothing: each card's bytes are
+/// hashed per event. A crash leaves only whole commits, and the re-run adds the rest.
 public final class ImportJob: Sendable {
     /// One input: a file, or standard input's bytes.
     public enum Input: Sendable, Hashable {
@@ -29,16 +30,20 @@ public final class ImportJob: Sendable {
     /// Files larger than this are quarantined by name, not read.
     public let maximumFileSize: Int
     public let workers: Int
-    /// Captures per transaction.
+    /// Captures handed to the store at once (bounds the memory held between decode and store).
     public let batchSize: Int
+    /// Captures per commit: a crash loses at most this many, which re-running the import adds.
+    public let commitEvery: Int
 
     public init(builder: CaptureBuilder, store: LeadStore, logger: Logger, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
-                batchSize: Int = 1000, maximumFileSize: Int = PayloadDecoder.maximumPayload) {
+                batchSize: Int = 1000, commitEvery: Int = ImportJob.defaultCommitEvery,
+                maximumFileSize: Int = PayloadDecoder.maximumPayload) {
         self.builder = builder
         self.store = store
         self.logger = logger
         self.workers = max(1, workers)
         self.batchSize = max(1, batchSize)
+        self.commitEvery = max(1, commitEvery)
         self.maximumFileSize = maximumFileSize
     }
 
@@ -113,8 +118,10 @@ public final class ImportJob: Sendable {
         var pendingFiles = 0
         // Cards with big photos: a batch is also cut by size, or 1,000 of them would all be held.
         var pendingBytes = 0
+        var uncommitted = 0
         func flush() throws(StoreError) {
             guard !pending.isEmpty else { return }
+            uncommitted += pending.count
             for outcome in try store.capture(pending) {
                 switch outcome {
                 case .created: summary.imported += 1
@@ -125,6 +132,10 @@ public final class ImportJob: Sendable {
             pending.removeAll(keepingCapacity: true)
             pendingFiles = 0
             pendingBytes = 0
+            if uncommitted >= commitEvery {
+                try store.commitBulk()
+                uncommitted = 0
+            }
         }
         defer { results.cancel() }
         for index in inputs.indices {
@@ -154,6 +165,9 @@ public final class ImportJob: Sendable {
         ])
         return summary
     }
+
+    /// Captures per commit unless told otherwise: big enough that commits cost little.
+    public static let defaultCommitEvery = 20_000
 
     /// Raw card bytes in a batch before it is stored, whatever its count.
     static let batchBytes = 16 << 20

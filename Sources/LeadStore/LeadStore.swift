@@ -49,6 +49,9 @@ public final class LeadStore: @unchecked Sendable {
         // FULL: the WAL is fsync'd at every commit, so a reported capture survives a power cut.
         try database.execute("PRAGMA synchronous=FULL")
         try database.execute("PRAGMA foreign_keys=ON")
+        // Statement and savepoint journals in memory: in a file they were written (and
+        // read back) page by page, as many bytes as the store itself during an import.
+        try database.execute("PRAGMA temp_store=MEMORY")
         try migrate()
     }
 

@@ -22,6 +22,7 @@ final class SQLiteDatabase {
     }
 
     deinit {
+        hot.removeAll()
         statements.removeAll()
         sqlite3_close_v2(handle)
     }
@@ -58,9 +59,48 @@ final class SQLiteDatabase {
         return statement
     }
 
+    /// While true (a bulk load), `transaction` joins one long transaction that the loader
+    /// commits with `commitHeld()` every so many captures, instead of committing each call.
+    var holdsTransactions = false
+    private var heldOpen = false
+
+    /// The hot paths' statements (a capture runs six), cached by the address of their
+    /// literal: hashing a pointer, not the SQL text. Reset, bindings kept (all are rebound).
+    private var hot: [UnsafeRawPointer: SQLiteStatement] = [:]
+
+    func prepared(_ sql: StaticString) throws(StoreError) -> SQLiteStatement {
+        let key = UnsafeRawPointer(sql.utf8Start)
+        if let cached = hot[key] {
+            sqlite3_reset(cached.handle)
+            return cached
+        }
+        let statement = try statement(sql.description)
+        hot[key] = statement
+        return statement
+    }
+
     /// Runs `body` in a transaction that takes the write lock up front, so two writers
     /// wait for each other instead of failing half-way.
+    ///
+    /// In a bulk load, `body` runs inside the held transaction under a savepoint: it still
+    /// applies entirely or not at all, but is only durable once the loader commits.
     func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        if holdsTransactions {
+            if !heldOpen {
+                try execute("BEGIN IMMEDIATE")
+                heldOpen = true
+            }
+            try execute("SAVEPOINT unit")
+            do {
+                let result = try body()
+                try execute("RELEASE unit")
+                return result
+            } catch {
+                try? execute("ROLLBACK TO unit")
+                try? execute("RELEASE unit")
+                throw error
+            }
+        }
         try execute("BEGIN IMMEDIATE")
         do {
             let result = try body()
@@ -70,6 +110,14 @@ final class SQLiteDatabase {
             try? execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// Commits the held transaction of a bulk load, if one is open.
+    func commitHeld() throws(StoreError) {
+        guard heldOpen else { return }
+        resetStatements()
+        try execute("COMMIT")
+        heldOpen = false
     }
 
     /// Resets every cached statement, ending the read transactions of those left on a row.
@@ -117,6 +165,22 @@ final class SQLiteStatement {
         }
     }
 
+    func bind(_ index: Int32, _ text: String) throws(StoreError) {
+        try database.check(sqlite3_bind_text(handle, index, text, -1, Self.transient), function: "sqlite3_bind_text")
+    }
+
+    func bind(_ index: Int32, _ text: String?) throws(StoreError) {
+        if let text {
+            try bind(index, text)
+        } else {
+            try database.check(sqlite3_bind_null(handle, index), function: "sqlite3_bind_null")
+        }
+    }
+
+    func bind(_ index: Int32, _ value: Int) throws(StoreError) {
+        try database.check(sqlite3_bind_int64(handle, index, Int64(value)), function: "sqlite3_bind_int64")
+    }
+
     /// Steps once: true while there is a row to read.
     func step() throws(StoreError) -> Bool {
         let rc = sqlite3_step(handle)
@@ -127,6 +191,12 @@ final class SQLiteStatement {
 
     func run(_ values: [SQLValue] = []) throws(StoreError) {
         try bind(values)
+        while try step() {}
+    }
+
+    /// Runs a statement already bound (an INSERT or UPDATE) and resets it.
+    func runBound() throws(StoreError) {
+        defer { sqlite3_reset(handle) }
         while try step() {}
     }
 

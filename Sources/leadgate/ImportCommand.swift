@@ -31,15 +31,22 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
+    @Option(help: ArgumentHelp("Leads per commit. A crash (power cut, kill) loses at most this many, and running the same import again adds them.", valueName: "n"))
+    var commitEvery = ImportJob.defaultCommitEvery
+
     @Option(help: .hidden)
     var workers: Int?
+
+    func validate() throws {
+        guard commitEvery >= 1 else { throw ValidationError("--commit-every must be 1 or more") }
+    }
 
     func run() throws {
         try reportingFailures {
             let (inputs, skipped) = try expandInputs()
             let store = try storeOptions.open()
             let job = ImportJob(builder: capture.builder, store: store, logger: Log.logger("leadgate.import"),
-                                workers: workers ?? ProcessInfo.processInfo.activeProcessorCount)
+                                workers: workers ?? ProcessInfo.processInfo.activeProcessorCount, commitEvery: commitEvery)
             let meter = ProgressMeter(total: inputs.count, enabled: !json || Terminal.stderrIsTerminal)
             let summary: ImportSummary
             do {

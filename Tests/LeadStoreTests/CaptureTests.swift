@@ -219,4 +219,37 @@ import Testing
         #expect(try t.store.scalar("PRAGMA synchronous") == "2")
         #expect(try t.reopen().leadCount() == 50)
     }
+
+    /// Inside a bulk load, captures become visible (committed) at `commitBulk()`; a capture
+    /// call that fails half-way leaves nothing of itself, and what came before is kept.
+    @Test func aBulkLoadCommitsWhenToldAndKeepsOnlyWholeCaptureCalls() throws {
+        let t = try TemporaryStore()
+        let other = try t.reopen()
+        func people(_ range: Range<Int>) -> [LeadCandidate] {
+            range.map { Cards.candidate(Cards.contact(emails: ["p\($0)@acme.example"]), raw: "card \($0)") }
+        }
+        var clash = people(20..<22)
+        clash[1].lead.id = clash[0].lead.id  // the second insert breaks the id's uniqueness
+        var failure: StoreError?
+        do {
+            try t.store.bulkLoad { () throws(StoreError) in
+                _ = try t.store.capture(people(0..<10))
+                #expect(try other.leadCount() == 0, "visible before its commit")
+                try t.store.commitBulk()
+                #expect(try other.leadCount() == 10)
+                _ = try t.store.capture(people(10..<15))
+                _ = try t.store.capture(clash)
+            }
+        } catch {
+            failure = error
+        }
+        #expect(failure != nil)
+        #expect(try other.leadCount() == 15)
+        #expect(try t.store.count("captures_seen") == 15)
+        #expect(try t.store.count("outbox") == 15)
+        #expect(try t.store.scalar("PRAGMA synchronous") == "2")
+        // The store is usable as before: the clashing pair's first card goes in now.
+        _ = try t.store.capture([clash[0]])
+        #expect(try other.leadCount() == 16)
+    }
 }

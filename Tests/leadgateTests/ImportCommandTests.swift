@@ -205,7 +205,7 @@ extension ImportCommandTests {
         let w = try CLIWorkspace()
         let total = 10_000
         try w.generateCards(total, files: 1_000, into: "show")
-        let args = ["import", w.input.path, "--event", "E", "--rep", "r", "--store", w.store]
+        let args = ["import", w.input.path, "--event", "E", "--rep", "r", "--store", w.store, "--commit-every", "1000"]
 
         let child = try SpawnedLeadgate(args)
         var seen = 0
