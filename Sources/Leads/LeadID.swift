@@ -6,8 +6,7 @@ import Synchronization
 public enum LeadID {
     public static func make(at date: Date = Date()) -> String {
         let bits = randomBits.withLock { state -> (UInt64, UInt64) in (state.next(), state.next()) }
-        var generator = FixedBits(values: [bits.0, bits.1])
-        return make(at: date, using: &generator)
+        return format(milliseconds: UInt64(max(0, date.timeIntervalSince1970 * 1000)), random: bits.0, bits.1)
     }
 
     /// The random part of ids: SplitMix64 seeded once from the system, because asking the
@@ -31,35 +30,31 @@ public enum LeadID {
         }
     }
 
-    struct FixedBits: RandomNumberGenerator {
-        var values: [UInt64]
-        var index = 0
-        mutating func next() -> UInt64 {
-            defer { index += 1 }
-            return values[index % values.count]
-        }
+    public static func make(at date: Date, using generator: inout some RandomNumberGenerator) -> String {
+        let random = generator.next() as UInt64, random2 = generator.next() as UInt64
+        return format(milliseconds: UInt64(max(0, date.timeIntervalSince1970 * 1000)), random: random, random2)
     }
 
-    public static func make(at date: Date, using generator: inout some RandomNumberGenerator) -> String {
-        let ms = UInt64(max(0, date.timeIntervalSince1970 * 1000))
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: ms >> (40 - 8 * UInt64(i))) }
-        let random = generator.next() as UInt64, random2 = generator.next() as UInt64
-        for i in 6..<16 {
-            let source = i < 14 ? random : random2
-            bytes[i] = UInt8(truncatingIfNeeded: source >> (8 * UInt64(i % 8)))
+    /// 48 bits of time, then the version, 12 random bits, the variant and 62 random bits.
+    static func format(milliseconds ms: UInt64, random: UInt64, _ random2: UInt64) -> String {
+        String(unsafeUninitializedCapacity: 36) { out in
+            var o = 0
+            for i in 0..<16 {
+                if i == 4 || i == 6 || i == 8 || i == 10 { out[o] = 0x2D; o += 1 }
+                var b: UInt8
+                if i < 6 {
+                    b = UInt8(truncatingIfNeeded: ms >> (40 - 8 * UInt64(i)))
+                } else {
+                    b = UInt8(truncatingIfNeeded: (i < 14 ? random : random2) >> (8 * UInt64(i % 8)))
+                    if i == 6 { b = 0x70 | (b & 0x0F) }  // version 7
+                    if i == 8 { b = 0x80 | (b & 0x3F) }  // RFC 9562 variant
+                }
+                out[o] = SHA256.hexDigit(b >> 4)
+                out[o + 1] = SHA256.hexDigit(b & 0x0F)
+                o += 2
+            }
+            return 36
         }
-        bytes[6] = 0x70 | (bytes[6] & 0x0F)  // version 7
-        bytes[8] = 0x80 | (bytes[8] & 0x3F)  // RFC 9562 variant
-        let hex = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(36)
-        for (i, b) in bytes.enumerated() {
-            if i == 4 || i == 6 || i == 8 || i == 10 { out.append(0x2D) }
-            out.append(hex[Int(b >> 4)])
-            out.append(hex[Int(b & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// True for the canonical 36-character form.

@@ -40,15 +40,24 @@ struct JSONWriter {
     }
 
     mutating func string(_ s: String) {
+        var s = s
+        s.withUTF8 { string(utf8: $0) }
+    }
+
+    private mutating func string(utf8 u: UnsafeBufferPointer<UInt8>) {
         out.append(0x22)
         // Most values need no escaping: copy them whole.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            out.append(contentsOf: s.utf8)
+        var clean = true
+        for b in u where b < 0x20 || b == 0x22 || b == 0x5C {
+            clean = false
+            break
+        }
+        if clean {
+            out.append(contentsOf: u)
             out.append(0x22)
             return
         }
-        let hex = Array("0123456789abcdef".utf8)
-        for b in s.utf8 {
+        for b in u {
             switch b {
             case 0x22: out.append(0x5C); out.append(0x22)
             case 0x5C: out.append(0x5C); out.append(0x5C)
@@ -60,8 +69,44 @@ struct JSONWriter {
                 // a NUL in a text field is tag garbage, and the raw bytes keep it anyway.
                 continue
             case 0..<0x20:
-                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+                out.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, SHA256.hexDigit(b >> 4), SHA256.hexDigit(b & 0xF)])
             default: out.append(b)
+            }
+        }
+        out.append(0x22)
+    }
+
+    mutating func timestamp(_ date: Date) {
+        out.append(0x22)
+        Timestamp.append(date, to: &out)
+        out.append(0x22)
+    }
+
+    /// Standard base64 with padding (RFC 4648 §4), written straight into the output.
+    mutating func base64(_ bytes: [UInt8]) {
+        out.append(0x22)
+        let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+        let a = alphabet.utf8Start
+        let count = bytes.count
+        let encoded = (count + 2) / 3 * 4
+        let start = out.count
+        out.append(contentsOf: repeatElement(0x3D, count: encoded))
+        out.withUnsafeMutableBufferPointer { o in
+            bytes.withUnsafeBufferPointer { b in
+                var i = 0, j = start
+                while i + 3 <= count {
+                    let v = UInt32(b[i]) << 16 | UInt32(b[i + 1]) << 8 | UInt32(b[i + 2])
+                    o[j] = a[Int(v >> 18)]; o[j + 1] = a[Int(v >> 12 & 63)]
+                    o[j + 2] = a[Int(v >> 6 & 63)]; o[j + 3] = a[Int(v & 63)]
+                    i += 3; j += 4
+                }
+                if count - i == 1 {
+                    let v = UInt32(b[i]) << 16
+                    o[j] = a[Int(v >> 18)]; o[j + 1] = a[Int(v >> 12 & 63)]
+                } else if count - i == 2 {
+                    let v = UInt32(b[i]) << 16 | UInt32(b[i + 1]) << 8
+                    o[j] = a[Int(v >> 18)]; o[j + 1] = a[Int(v >> 12 & 63)]; o[j + 2] = a[Int(v >> 6 & 63)]
+                }
             }
         }
         out.append(0x22)
@@ -85,7 +130,7 @@ struct JSONWriter {
         key("id", first: true); string(lead.id)
         key("event"); string(lead.event)
         key("rep"); string(lead.rep)
-        key("captured_at"); string(Timestamp.format(lead.capturedAt))
+        key("captured_at"); timestamp(lead.capturedAt)
         key("source"); write(lead.source)
         key("contact"); write(lead.contact)
         key("note"); optional(lead.note)
@@ -95,14 +140,14 @@ struct JSONWriter {
         key("next_action")
         out.append(0x7B)
         key("action", first: true); string(lead.nextAction.action)
-        key("due"); string(Timestamp.format(lead.nextAction.due))
+        key("due"); timestamp(lead.nextAction.due)
         out.append(0x7D)
         key("consent")
         if let consent = lead.consent {
             out.append(0x7B)
             key("given", first: true); raw(consent.given ? "true" : "false")
             key("text_version"); string(consent.textVersion)
-            key("at"); string(Timestamp.format(consent.at))
+            key("at"); timestamp(consent.at)
             out.append(0x7D)
         } else {
             raw("null")
@@ -113,7 +158,7 @@ struct JSONWriter {
         for (i, capture) in lead.mergedCaptures.enumerated() {
             if i > 0 { out.append(0x2C) }
             out.append(0x7B)
-            key("captured_at", first: true); string(Timestamp.format(capture.capturedAt))
+            key("captured_at", first: true); timestamp(capture.capturedAt)
             key("source"); write(capture.source)
             key("raw"); write(capture.raw)
             out.append(0x7D)
@@ -136,7 +181,7 @@ struct JSONWriter {
     mutating func write(_ raw: RawPayload) {
         out.append(0x7B)
         key("media_type", first: true); string(raw.mediaType)
-        key("base64"); string(Data(raw.bytes).base64EncodedString())
+        key("base64"); base64(raw.bytes)
         out.append(0x7D)
     }
 

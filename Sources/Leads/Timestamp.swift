@@ -6,6 +6,23 @@ import Foundation
 /// import formats several times per lead; the civil-date arithmetic is Howard Hinnant's.
 public enum Timestamp {
     public static func format(_ date: Date) -> String {
+        String(unsafeUninitializedCapacity: length) { write(date, to: $0.baseAddress!) }
+    }
+
+    /// Characters in a formatted timestamp.
+    public static let length = 24
+
+    /// Appends the formatted time to `out`, with no String in between.
+    public static func append(_ date: Date, to out: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { buffer in
+            let count = write(date, to: buffer.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<count]))
+        }
+    }
+
+    /// Writes the `length` bytes of the formatted time at `p`.
+    @discardableResult
+    static func write(_ date: Date, to p: UnsafeMutablePointer<UInt8>) -> Int {
         let ms = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         var days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
         let msOfDay = ms - days * 86_400_000
@@ -21,18 +38,14 @@ public enum Timestamp {
         let m = mp < 10 ? mp + 3 : mp - 9
         if m <= 2 { y += 1 }
         let h = msOfDay / 3_600_000, mi = msOfDay / 60_000 % 60, s = msOfDay / 1000 % 60, milli = msOfDay % 1000
-        var out = [UInt8]()
-        out.reserveCapacity(24)
-        func put(_ v: Int64, _ width: Int) {
-            var digits = [UInt8](repeating: 0x30, count: width)
-            var x = v
-            for i in stride(from: width - 1, through: 0, by: -1) { digits[i] = 0x30 + UInt8(x % 10); x /= 10 }
-            out.append(contentsOf: digits)
+        func put(_ v: Int64, _ at: Int, _ width: Int) {
+            var x = v < 0 ? 0 : v
+            for i in stride(from: at + width - 1, through: at, by: -1) { p[i] = 0x30 + UInt8(x % 10); x /= 10 }
         }
-        put(y, 4); out.append(0x2D); put(m, 2); out.append(0x2D); put(d, 2); out.append(0x54)
-        put(h, 2); out.append(0x3A); put(mi, 2); out.append(0x3A); put(s, 2); out.append(0x2E); put(milli, 3)
-        out.append(0x5A)
-        return String(decoding: out, as: UTF8.self)
+        put(y, 0, 4); p[4] = 0x2D; put(m, 5, 2); p[7] = 0x2D; put(d, 8, 2); p[10] = 0x54
+        put(h, 11, 2); p[13] = 0x3A; put(mi, 14, 2); p[16] = 0x3A; put(s, 17, 2); p[19] = 0x2E; put(milli, 20, 3)
+        p[23] = 0x5A
+        return length
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` or with a `+HH:MM` offset; nil for anything else.

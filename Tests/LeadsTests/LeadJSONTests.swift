@@ -80,6 +80,62 @@ import Testing
         #expect(SHA256.hex([UInt8]()) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
         #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(SHA256.hex(Array(String(repeating: "a", count: 1_000_000).utf8)) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        // FIPS 180-4's two-block message: the padding needs a second block.
+        #expect(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+            == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+
+    /// Updates cut anywhere (across block edges, one byte at a time) give the one-shot digest.
+    @Test func sha256UpdatesInPiecesMatchOneShot() {
+        var generator = LeadID.SplitMix64(seed: 7)
+        for length in [0, 1, 55, 56, 63, 64, 65, 119, 120, 127, 128, 129, 1000] {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let whole = SHA256.hex(bytes)
+            for piece in [1, 3, 63, 64, 65] {
+                var hasher = SHA256()
+                var start = 0
+                while start < bytes.count {
+                    let end = min(bytes.count, start + piece)
+                    hasher.update(Array(bytes[start..<end]))
+                    start = end
+                }
+                #expect(hasher.finalizeHex() == whole, "length \(length) in pieces of \(piece)")
+            }
+            var mixed = SHA256()
+            mixed.update("x")
+            mixed.update(bytes[...])
+            #expect(mixed.finalizeHex() == SHA256.hex(Array("x".utf8) + bytes))
+        }
+    }
+
+    /// The writer's own base64 against Foundation's, for every length of a short payload.
+    @Test func base64MatchesFoundationForEveryTailLength() throws {
+        var generator = LeadID.SplitMix64(seed: 11)
+        var lead = Self.sampleLead(merged: false)
+        for length in 0..<70 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            lead.raw = RawPayload(mediaType: "application/octet-stream", bytes: bytes)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(LeadJSON.encode(lead).utf8)) as? [String: Any])
+            let raw = try #require(object["raw"] as? [String: Any])
+            #expect(raw["base64"] as? String == Data(bytes).base64EncodedString(), "length \(length)")
+        }
+    }
+
+    @Test func leadIDsFromASeededGeneratorAreReproducible() {
+        var a = LeadID.SplitMix64(seed: 42), b = LeadID.SplitMix64(seed: 42)
+        let date = Date(timeIntervalSince1970: 1_795_000_000.123)
+        let first = LeadID.make(at: date, using: &a)
+        #expect(first == LeadID.make(at: date, using: &b))
+        #expect(LeadID.isValid(first))
+        // The first 48 bits are the milliseconds since 1970.
+        #expect(first.hasPrefix(String(1_795_000_000_123, radix: 16).leftPadded(to: 12).inserting("-", at: 8)))
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
+    func inserting(_ s: String, at offset: Int) -> String {
+        String(prefix(offset)) + s + String(dropFirst(offset))
     }
 }
 
