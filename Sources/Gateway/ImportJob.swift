@@ -59,18 +59,13 @@ public final class ImportJob: Sendable {
                 throw ImportError("\(path): no such file or folder")
             }
             guard isDirectory.boolValue else { inputs.append(.file(path)); continue }
-            guard let walker = FileManager.default.enumerator(atPath: path) else {
-                throw ImportError("\(path): folder cannot be read")
-            }
             var found: [String] = []
-            while let relative = walker.nextObject() as? String {
-                let name = (relative as NSString).lastPathComponent
-                if name.hasPrefix(".") { if walker.fileAttributes?[.type] as? FileAttributeType == .typeDirectory { walker.skipDescendants() }; continue }
-                guard walker.fileAttributes?[.type] as? FileAttributeType == .typeRegular else { continue }
-                let full = (path as NSString).appendingPathComponent(relative)
-                if Self.readableExtensions.contains((name as NSString).pathExtension.lowercased()) { found.append(full) } else { skipped.append(full) }
+            var other: [String] = []
+            for full in try ImportFiles.walk(path) {
+                if Self.readableExtensions.contains((full as NSString).pathExtension.lowercased()) { found.append(full) } else { other.append(full) }
             }
             inputs += found.sorted().map { .file($0) }
+            skipped += other.sorted()
         }
         return (inputs, skipped)
     }
@@ -194,19 +189,19 @@ public final class ImportJob: Sendable {
         case .file(let path):
             origin = path
             format = Self.format(for: path)
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            if size > maximumFileSize {
+            switch ImportFiles.read(path, limit: maximumFileSize) {
+            case .bytes(let read):
+                bytes = read
+            case .tooLarge(let size):
                 let entry = QuarantineEntry(origin: path, byteOffset: maximumFileSize,
                                             reason: "file of \(size) bytes is larger than the \(maximumFileSize) bytes read as one input; its bytes stay in the file",
                                             mediaType: nil, raw: [], event: builder.event, rep: builder.rep)
                 return Decoded(rejects: [entry])
-            }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                let entry = QuarantineEntry(origin: path, byteOffset: nil, reason: "file cannot be read", mediaType: nil,
+            case .failed(let why):
+                let entry = QuarantineEntry(origin: path, byteOffset: nil, reason: "file cannot be read: \(why)", mediaType: nil,
                                             raw: [], event: builder.event, rep: builder.rep)
                 return Decoded(rejects: [entry])
             }
-            bytes = [UInt8](data)
         }
         do {
             let payload = try PayloadDecoder.decode(bytes, as: format)

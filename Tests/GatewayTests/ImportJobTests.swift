@@ -32,6 +32,26 @@ import Testing
         #expect(throws: ImportError.self) { try ImportJob.expand([w.input + "/missing"]) }
     }
 
+    /// Symbolic links are not followed (a link to a folder could loop), a trailing slash
+    /// makes no double slash, and an unreadable folder given by name is an error.
+    @Test func walkingSkipsLinksAndNamesAnUnreadableFolder() throws {
+        let w = try Workspace()
+        try Self.mixedFolder(w)
+        try FileManager.default.createSymbolicLink(atPath: w.input + "/loop", withDestinationPath: w.input)
+        try FileManager.default.createSymbolicLink(atPath: w.input + "/link.vcf", withDestinationPath: w.input + "/a/three.vcf")
+        let (inputs, _) = try ImportJob.expand([w.input + "/"])
+        let files = inputs.compactMap { input -> String? in if case .file(let p) = input { return p } else { return nil } }
+        #expect(files.count == 5)
+        #expect(files.first == w.input + "/a/b/c/deep.vcf")
+        if getuid() != 0 {  // root reads any folder
+            let locked = try w.write("locked/card.vcf", Samples.vCard("Lo Cked", email: "lo@acme.example"))
+            let folder = (locked as NSString).deletingLastPathComponent
+            chmod(folder, 0)
+            defer { chmod(folder, 0o700) }
+            #expect(throws: ImportError.self) { try ImportJob.expand([folder]) }
+        }
+    }
+
     @Test func importsEveryFormatAndRecordsTheSourceFile() throws {
         let w = try Workspace()
         try Self.mixedFolder(w)
