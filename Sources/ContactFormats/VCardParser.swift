@@ -539,8 +539,10 @@ struct ParseState {
         }
         decodeValue(raw, header: header)
         let index = stack.count - 1
+        // `apply` is static: a method on self would read all of self while `stack[index]` is
+        // written, and Swift would copy the whole state (and then the stack) for every line.
         decoded.withUnsafeBufferPointer { v in
-            apply(header, v, to: &stack[index])
+            Self.apply(header, v, to: &stack[index])
         }
     }
 
@@ -556,7 +558,7 @@ struct ParseState {
         }
     }
 
-    func apply(_ header: LineHeader, _ v: UnsafeBufferPointer<UInt8>, to builder: inout CardBuilder) {
+    static func apply(_ header: LineHeader, _ v: UnsafeBufferPointer<UInt8>, to builder: inout CardBuilder) {
         switch header.name {
         case .version:
             builder.card.version = VCardText.unescaped(v).trimmingSpaces()
@@ -602,7 +604,7 @@ struct ParseState {
         }
     }
 
-    func nonBlank(_ s: String) -> String? {
+    static func nonBlank(_ s: String) -> String? {
         s.utf8.contains(where: { $0 != SP && $0 != TAB && $0 != CR && $0 != LF }) ? s : nil
     }
 
