@@ -8,6 +8,7 @@
 #include <phonenumbers/phonemetadata.pb.h>
 #include <phonenumbers/phonenumber.pb.h>
 #include <phonenumbers/phonenumberutil.h>
+#include <phonenumbers/region_code.h>
 
 using i18n::phonenumbers::PhoneNumber;
 using i18n::phonenumbers::PhoneNumberUtil;
@@ -161,10 +162,26 @@ class PhoneNumberUtilTest {
     return digits.compare(0, own.size(), own) == 0;
   }
 
+  // ExtractCountryCode, asking the table instead of GetRegionCodeForCountryCode (which
+  // copies a std::list each time, and ExtractCountryCode asks up to three times).
+  static int ExtractCallingCode(const PhoneNumberUtil &util, std::string *national) {
+    if (national->empty() || (*national)[0] == '0') return 0;
+    int code = 0;
+    // Past the end, ExtractCountryCode reads the same whole string again: no new answer.
+    for (size_t i = 1; i <= 3 && i <= national->size(); i++) {
+      code = code * 10 + ((*national)[i - 1] - '0');
+      if (Lookup(util, code).main_region != i18n::phonenumbers::RegionCode::GetUnknown()) {
+        national->erase(0, i);
+        return code;
+      }
+    }
+    return 0;
+  }
+
   // ParseHelper after MaybeExtractCountryCode found "+": `digits` follow the plus.
   static int ParseInternational(const PhoneNumberUtil &util, const std::string &digits, PhoneNumber *number) {
     std::string national = digits;
-    int country_code = util.ExtractCountryCode(&national);
+    int country_code = ExtractCallingCode(util, &national);
     if (country_code == 0) return 0;
     const PhoneMetadata *metadata = Lookup(util, country_code).metadata;
     return Finish(util, country_code, metadata, national, number);

@@ -22,6 +22,13 @@ public struct PhoneNumberNormalizer: Sendable {
         self.init(region: region, library: .libphonenumber, cache: .shared)
     }
 
+    /// A normalizer whose cache is its own and starts empty, so it converts every number it
+    /// has not seen itself: for measurements, which must not find numbers that an earlier
+    /// run left in the shared cache.
+    package static func withPrivateCache(region: String) -> PhoneNumberNormalizer {
+        PhoneNumberNormalizer(region: region, library: .libphonenumber, cache: E164Cache(capacity: 4096))
+    }
+
     init(region: String, library: PhoneNumberLibrary, cache: E164Cache) {
         self.region = (region.trimmedOrNil() ?? "").asciiUppercased()
         self.library = library
