@@ -109,22 +109,25 @@ public final class ImportJob: Sendable {
             thread.start()
             threads.append(thread)
         }
-        var pending: [LeadCandidate] = []
+        var pending: [[LeadCandidate]] = []
+        var pendingCount = 0
         var pendingFiles = 0
         // Cards with big photos: a batch is also cut by size, or 1,000 of them would all be held.
         var pendingBytes = 0
         var uncommitted = 0
         func flush() throws(StoreError) {
-            guard !pending.isEmpty else { return }
-            uncommitted += pending.count
-            for outcome in try store.capture(pending) {
-                switch outcome {
-                case .created: summary.imported += 1
-                case .merged: summary.merged += 1
-                case .alreadyCaptured: summary.alreadyImported += 1
-                }
-            }
-            pending.removeAll(keepingCapacity: true)
+            guard pendingCount > 0 else { return }
+            uncommitted += pendingCount
+            let counts = try store.captureCounting(pending)
+            summary.imported += counts.created
+            summary.merged += counts.merged
+            summary.alreadyImported += counts.alreadyCaptured
+            // Freeing a thousand candidates (their strings and bytes) is the writer's time
+            // otherwise: let a background thread drop the last reference.
+            let done = pending
+            pending = []
+            pendingCount = 0
+            Self.releaser.async { withExtendedLifetime(done) {} }
             pendingFiles = 0
             pendingBytes = 0
             if uncommitted >= commitEvery {
@@ -137,7 +140,10 @@ public final class ImportJob: Sendable {
             let outcome = results.take(index)
             summary.files += 1
             summary.cards += outcome.candidates.count
-            pending += outcome.candidates
+            if !outcome.candidates.isEmpty {
+                pending.append(outcome.candidates)
+                pendingCount += outcome.candidates.count
+            }
             pendingFiles += 1
             pendingBytes += outcome.candidates.reduce(0) { $0 + $1.lead.raw.bytes.count }
             if !outcome.rejects.isEmpty {
@@ -148,7 +154,7 @@ public final class ImportJob: Sendable {
                     summary.rejected.append(ImportSummary.Rejection(origin: reject.origin, byteOffset: reject.byteOffset, reason: reject.reason))
                 }
             }
-            if pending.count >= batchSize || pendingBytes >= Self.batchBytes { try flush() }
+            if pendingCount >= batchSize || pendingBytes >= Self.batchBytes { try flush() }
             // The last file's progress is reported after the final flush, with its counts.
             if index + 1 < inputs.count { progress(Progress(filesDone: index + 1, filesTotal: inputs.count, summary: summary)) }
         }
@@ -160,6 +166,9 @@ public final class ImportJob: Sendable {
         ])
         return summary
     }
+
+    /// Where stored batches are freed, off the writer thread.
+    private static let releaser = DispatchQueue(label: "leadgate.import.release")
 
     /// Captures per commit unless told otherwise: big enough that commits cost little.
     public static let defaultCommitEvery = 20_000

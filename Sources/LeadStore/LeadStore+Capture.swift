@@ -25,6 +25,14 @@ public enum CaptureOutcome: Sendable {
     }
 }
 
+/// What a batch of captures did, counted.
+public struct CaptureCounts: Sendable, Equatable {
+    public var created = 0
+    public var merged = 0
+    public var alreadyCaptured = 0
+    public init() {}
+}
+
 extension LeadStore {
     /// Runs a bulk load (an import): captures join long transactions that `commitBulk()`
     /// ends, with one fsync at the end instead of one per commit.
@@ -37,18 +45,28 @@ extension LeadStore {
     /// each capture call was whole.
     ///
     /// A bigger page cache keeps the random-order index pages (content hashes, dedupe keys)
-    /// in memory, and checkpoints wait for the end rather than running at every commit.
+    /// in memory, and checkpoints run on a thread of their own rather than at commits.
     public func bulkLoad<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
+        let checkpointer = BackgroundCheckpointer(path: path)
         try withDatabase { (db) throws(StoreError) in
             try db.execute("PRAGMA synchronous=NORMAL")
             try db.execute("PRAGMA cache_size=\(-Self.bulkCacheKiB)")
             try db.execute("PRAGMA wal_autocheckpoint=\(Self.bulkCheckpointPages)")
+            // The capture code writes each lead, event and outbox row together; checking the
+            // two references per lead again cost two index lookups a lead. Tests run
+            // `foreign_key_check` after imports, crashes included.
+            try db.execute("PRAGMA foreign_keys=OFF")
             db.holdsTransactions = true
+            db.bulkFilter = BulkCaptureFilter()
         }
+        checkpointer.start()
         func finish() throws(StoreError) {
+            checkpointer.stop()
             try withDatabase { (db) throws(StoreError) in
                 db.holdsTransactions = false
+                db.bulkFilter = nil
                 try db.commitHeld()
+                try db.execute("PRAGMA foreign_keys=ON")
                 try db.execute("PRAGMA synchronous=FULL")
                 try db.execute("PRAGMA cache_size=-2000")
                 try db.execute("PRAGMA wal_autocheckpoint=1000")
@@ -73,7 +91,8 @@ extension LeadStore {
 
     /// Page cache of a bulk load, in KiB.
     static let bulkCacheKiB = 64 << 10
-    /// WAL pages before a bulk load checkpoints (a checkpoint copies and fsyncs them).
+    /// WAL pages before the bulk load's own connection checkpoints: never, as a background
+    /// thread does it (`BackgroundCheckpointer`) and the load ends with a full checkpoint.
     static let bulkCheckpointPages = 0
 
     /// Stores one capture durably and queues it for forwarding.
@@ -84,41 +103,89 @@ extension LeadStore {
     /// Stores captures in one transaction (one fsync for the batch), in order, so a later
     /// capture of the same person merges into the lead an earlier one made.
     public func capture(_ candidates: [LeadCandidate]) throws(StoreError) -> [CaptureOutcome] {
+        var outcomes: [CaptureOutcome] = []
+        outcomes.reserveCapacity(candidates.count)
+        try capture(candidates) { (index, stored) in
+            switch stored {
+            case .created: outcomes.append(.created(candidates[index].lead))
+            case .merged(let lead): outcomes.append(.merged(into: lead))
+            case .alreadyCaptured(let id): outcomes.append(.alreadyCaptured(leadID: id))
+            }
+        }
+        return outcomes
+    }
+
+    /// Stores captures as `capture(_:)` does and only counts what happened: an import
+    /// needs no copy of each new lead.
+    /// The candidates come in groups (one per file) so that gathering a batch copies none.
+    public func captureCounting(_ groups: [[LeadCandidate]]) throws(StoreError) -> CaptureCounts {
+        var counts = CaptureCounts()
+        try capture(groups) { (_, stored) in
+            switch stored {
+            case .created: counts.created += 1
+            case .merged: counts.merged += 1
+            case .alreadyCaptured: counts.alreadyCaptured += 1
+            }
+        }
+        return counts
+    }
+
+    private func capture(_ candidates: [LeadCandidate], _ report: (Int, Stored) -> Void) throws(StoreError) {
+        try capture([candidates], report)
+    }
+
+    /// All of `groups` in one transaction, in order; `report` gets each capture's index
+    /// (counted across groups) and what it did.
+    private func capture(_ groups: [[LeadCandidate]], _ report: (Int, Stored) -> Void) throws(StoreError) {
         try withDatabase { (db) throws(StoreError) in
             try db.transaction { () throws(StoreError) in
-                var outcomes: [CaptureOutcome] = []
-                outcomes.reserveCapacity(candidates.count)
+                try db.bulkFilter?.revalidate(db)
                 let now = Date()
                 let nowText = Timestamp.format(now)
-                for candidate in candidates {
-                    outcomes.append(try captureOne(candidate, now: now, nowText: nowText, db: db))
+                var index = 0
+                for group in groups {
+                    for candidate in group {
+                        report(index, try captureOne(candidate, now: now, nowText: nowText, db: db))
+                        index += 1
+                    }
                 }
-                return outcomes
             }
         }
     }
 
-    /// One capture: two lookups, then a new lead (row, created event, outbox item) or a
-    /// merge, then the content hash. Statements are bound value by value: this runs
-    /// 100,000 times in a big import.
+    /// What one capture did; a new lead is the candidate's own.
+    private enum Stored {
+        case created
+        case merged(Lead)
+        case alreadyCaptured(String)
+    }
+
+    /// One capture: two lookups (skipped when a bulk load knows the answer), then a new
+    /// lead (row, created event, outbox item) or a merge, then the content hash.
+    /// Statements are bound value by value: this runs 100,000 times in a big import.
     private func captureOne(_ candidate: LeadCandidate, now: Date, nowText: String,
-                            db: SQLiteDatabase) throws(StoreError) -> CaptureOutcome {
+                            db: SQLiteDatabase) throws(StoreError) -> Stored {
         let lead = candidate.lead
-        let seen = try db.prepared("SELECT lead_id FROM captures_seen WHERE event = ? AND content_hash = ?")
-        try seen.bind(1, lead.event)
-        try seen.bind(2, candidate.contentHash)
-        let already = try seen.step() ? seen.text(0) : nil
-        seen.reset()
-        if let already { return .alreadyCaptured(leadID: already) }
-        var outcome: CaptureOutcome
-        if let key = candidate.dedupeKey, var existing = try leadRow(event: lead.event, dedupeKey: key, db: db) {
+        if try db.bulkFilter?.mayHaveSeen(candidate.contentHash, event: lead.event, db: db) ?? true {
+            let seen = try db.prepared("SELECT lead_id FROM captures_seen WHERE event = ? AND content_hash = ?")
+            try seen.bind(1, lead.event)
+            try seen.bind(2, candidate.contentHash)
+            let already = try seen.step() ? seen.text(0) : nil
+            seen.reset()
+            if let already { return .alreadyCaptured(already) }
+        }
+        let stored: Stored
+        let leadID: String
+        if let key = candidate.dedupeKey, try db.bulkFilter?.mayHaveLead(key, event: lead.event, db: db) ?? true,
+           var existing = try leadRow(event: lead.event, dedupeKey: key, db: db) {
             existing.mergedCaptures.append(Capture(capturedAt: lead.capturedAt, source: lead.source, raw: lead.raw))
             existing.contact = existing.contact.merged(with: lead.contact)
             try updateLeadRow(existing, db: db, at: now)
             let change: [String: Any] = ["captured_at": Timestamp.format(lead.capturedAt),
                                          "channel": lead.source.channel.rawValue, "format": lead.source.format]
             try appendEvent(leadID: existing.id, kind: "merged", data: change, at: now, db: db)
-            outcome = .merged(into: existing)
+            stored = .merged(existing)
+            leadID = existing.id
         } else {
             let capturedAt = Timestamp.format(lead.capturedAt)
             let insert = try db.prepared("""
@@ -138,14 +205,16 @@ extension LeadStore {
             try insert.bind(11, candidate.leadJSON ?? LeadJSON.encode(lead))
             try insert.runBound()
             try appendEvent(leadID: lead.id, kind: "created", json: "{}", at: lead.capturedAt, atText: capturedAt, db: db)
-            outcome = .created(lead)
+            stored = .created
+            leadID = lead.id
         }
         let remember = try db.prepared("INSERT INTO captures_seen (event, content_hash, lead_id) VALUES (?, ?, ?)")
         try remember.bind(1, lead.event)
         try remember.bind(2, candidate.contentHash)
-        try remember.bind(3, outcome.leadID)
+        try remember.bind(3, leadID)
         try remember.runBound()
-        return outcome
+        db.bulkFilter?.stored(contentHash: candidate.contentHash, dedupeKey: candidate.dedupeKey, event: lead.event)
+        return stored
     }
 
     func leadRow(event: String, dedupeKey: String, db: SQLiteDatabase) throws(StoreError) -> Lead? {

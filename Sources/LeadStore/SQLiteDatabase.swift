@@ -62,6 +62,8 @@ final class SQLiteDatabase {
     /// While true (a bulk load), `transaction` joins one long transaction that the loader
     /// commits with `commitHeld()` every so many captures, instead of committing each call.
     var holdsTransactions = false
+    /// A bulk load's knowledge of what is not stored yet (nil outside bulk loads).
+    var bulkFilter: BulkCaptureFilter?
     private var heldOpen = false
 
     /// The hot paths' statements (a capture runs six), cached by the address of their
@@ -165,8 +167,16 @@ final class SQLiteStatement {
         }
     }
 
+    /// Binds the string's UTF-8 bytes in place (passing a String as a C string copies it
+    /// into a new array first).
     func bind(_ index: Int32, _ text: String) throws(StoreError) {
-        try database.check(sqlite3_bind_text(handle, index, text, -1, Self.transient), function: "sqlite3_bind_text")
+        var text = text
+        let rc = text.withUTF8 { utf8 -> Int32 in
+            // An empty buffer may have no address, and a null pointer would bind NULL.
+            guard let base = utf8.baseAddress, utf8.count > 0 else { return sqlite3_bind_text(handle, index, "", 0, Self.transient) }
+            return sqlite3_bind_text(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(utf8.count), Self.transient)
+        }
+        if rc != SQLITE_OK { try database.check(rc, function: "sqlite3_bind_text") }
     }
 
     func bind(_ index: Int32, _ text: String?) throws(StoreError) {
@@ -178,7 +188,8 @@ final class SQLiteStatement {
     }
 
     func bind(_ index: Int32, _ value: Int) throws(StoreError) {
-        try database.check(sqlite3_bind_int64(handle, index, Int64(value)), function: "sqlite3_bind_int64")
+        let rc = sqlite3_bind_int64(handle, index, Int64(value))
+        if rc != SQLITE_OK { try database.check(rc, function: "sqlite3_bind_int64") }
     }
 
     /// Steps once: true while there is a row to read.

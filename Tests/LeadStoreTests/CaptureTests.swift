@@ -220,6 +220,53 @@ import Testing
         #expect(try t.reopen().leadCount() == 50)
     }
 
+    /// A bulk load skips its lookups only for what it knows is not stored: people already
+    /// in the store, people another process captures between two commits of the load, and
+    /// bytes captured twice in the load all still merge or count as already captured.
+    @Test func aBulkLoadStillFindsEarlierLeadsAndOtherWritersLeads() throws {
+        let t = try TemporaryStore()
+        let other = try t.reopen()
+        func person(_ name: String, raw: String) -> LeadCandidate {
+            Cards.candidate(Cards.contact(name: name, emails: ["\(name.lowercased())@acme.example"]), raw: raw)
+        }
+        _ = try t.store.capture([person("Ann", raw: "ann 1")])
+        let counts = try t.store.bulkLoad { () throws(StoreError) -> [CaptureCounts] in
+            var counts: [CaptureCounts] = []
+            counts.append(try t.store.captureCounting([[person("Ann", raw: "ann 2"), person("Bob", raw: "bob 1")]]))
+            try t.store.commitBulk()
+            // Another process (a booth) stores Cy while the import is between commits.
+            _ = try other.capture([person("Cy", raw: "cy 1")])
+            counts.append(try t.store.captureCounting([[person("Cy", raw: "cy 2"), person("Bob", raw: "bob 1")],
+                                                      [person("Bob", raw: "bob 2")]]))
+            return counts
+        }
+        var first = CaptureCounts(); first.created = 1; first.merged = 1
+        var second = CaptureCounts(); second.merged = 2; second.alreadyCaptured = 1
+        #expect(counts == [first, second])
+        #expect(try t.store.count("leads") == 3)
+        #expect(try t.store.count("captures_seen") == 6)
+        #expect(try t.store.count("lead_events", where: "kind = 'merged'") == 3)
+    }
+
+    /// While a bulk load goes on, a second connection copies committed pages into the
+    /// database file: the load's own connection never checkpoints until the end.
+    @Test func aBackgroundCheckpointCopiesCommittedPagesDuringABulkLoad() throws {
+        let t = try TemporaryStore()
+        func size() -> Int { (try? FileManager.default.attributesOfItem(atPath: t.path)[.size] as? Int) ?? 0 }
+        let before = size()
+        let grew = try t.store.bulkLoad { () throws(StoreError) -> Bool in
+            _ = try t.store.capture((0..<500).map { Cards.candidate(Cards.contact(emails: ["p\($0)@acme.example"]), raw: "card \($0)") })
+            try t.store.commitBulk()
+            for _ in 0..<200 {
+                if size() > before { return true }
+                usleep(25_000)
+            }
+            return false
+        }
+        #expect(grew, "the database file stayed at \(before) bytes for 5 s after a commit")
+        #expect(try t.reopen().leadCount() == 500)
+    }
+
     /// Inside a bulk load, captures become visible (committed) at `commitBulk()`; a capture
     /// call that fails half-way leaves nothing of itself, and what came before is kept.
     @Test func aBulkLoadCommitsWhenToldAndKeepsOnlyWholeCaptureCalls() throws {
