@@ -202,8 +202,14 @@ struct CardBuilder {
         if let n = nComponents {
             // 2.1 has no comma lists in N: put back the commas split off before VERSION was known.
             let is21 = card.version?.hasPrefix("2") ?? false
-            let parts: [[String]] = is21 ? n.map { $0.isEmpty ? [] : [$0.joined(separator: ",")] } : n
-            func part(_ i: Int) -> [String] { i < parts.count ? parts[i].filter { !$0.isEmpty } : [] }
+            func part(_ i: Int) -> [String] {
+                guard i < n.count else { return [] }
+                var values = n[i]
+                if is21 && values.count > 1 { values = [values.joined(separator: ",")] }
+                // Usually there is nothing to drop: keep the array rather than filter a copy.
+                if values.count == 1 { return values[0].isEmpty ? [] : values }
+                return values.contains(where: \.isEmpty) ? values.filter { !$0.isEmpty } : values
+            }
             card.name = StructuredName(family: part(0), given: part(1), additional: part(2),
                                        prefixes: part(3), suffixes: part(4))
         }
@@ -222,6 +228,12 @@ struct ParseState {
     var scratch: [UInt8] = []
     var decoded: [UInt8] = []
     var charsetBuffer: [UInt8] = []
+    /// Headers with parameters, already parsed, with their bytes (name and parameters).
+    /// Exporters repeat a handful (`TEL;TYPE=CELL`, `EMAIL;TYPE=INTERNET,WORK`) on every
+    /// card, and parsing one allocates its TYPE list; the cached list is shared instead.
+    var knownHeaders: [(bytes: [UInt8], header: LineHeader)] = []
+    var nextKnownHeader = 0
+    static let knownHeaderLimit = 16, knownHeaderMaxBytes = 80
 
     init(parser: VCardParser) {
         self.parser = parser
@@ -278,7 +290,7 @@ struct ParseState {
                 }
                 continue
             }
-            var header = Self.parseHeader(p, s, colon)
+            var header = lineHeader(p, s, colon)
             // Fast path: a one-line value is used in place, without copying.
             let foldFollows = pos < n && (p[pos] == SP || p[pos] == TAB)
             let qpContinues = header.encoding == .quotedPrintable && end > colon + 1 && p[end - 1] == EQUALS && pos < n
@@ -384,6 +396,27 @@ struct ParseState {
         return nil
     }
 
+    /// `parseHeader`, answered from `knownHeaders` when the same bytes were parsed before.
+    mutating func lineHeader(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ colon: Int) -> LineHeader {
+        let count = colon - s
+        guard count <= Self.knownHeaderMaxBytes, p[s..<colon].contains(SEMI) else {
+            return Self.parseHeader(p, s, colon)
+        }
+        let bytes = UnsafeBufferPointer(rebasing: p[s..<colon])
+        for known in knownHeaders where known.bytes.count == count && known.bytes.elementsEqual(bytes) {
+            return known.header
+        }
+        let header = Self.parseHeader(p, s, colon)
+        let entry = (bytes: Array(bytes), header: header)
+        if knownHeaders.count < Self.knownHeaderLimit {
+            knownHeaders.append(entry)
+        } else {
+            knownHeaders[nextKnownHeader] = entry
+            nextKnownHeader = (nextKnownHeader + 1) % Self.knownHeaderLimit
+        }
+        return header
+    }
+
     static func parseHeader(_ p: UnsafeBufferPointer<UInt8>, _ s: Int, _ colon: Int) -> LineHeader {
         var header = LineHeader()
         var nameEnd = s
@@ -393,6 +426,12 @@ struct ParseState {
         header.name = PropertyName.match(p, nameStart..<nameEnd)
         var i = nameEnd
         let wantsTypes = header.name == .tel || header.name == .email || header.name == .adr || header.name == .url
+        if wantsTypes && nameEnd < colon {
+            // At most one type per parameter or list item: one allocation, not one per append.
+            var separators = 0
+            for k in nameEnd..<colon where p[k] == SEMI || p[k] == COMMA { separators += 1 }
+            header.types.reserveCapacity(separators)
+        }
         while i < colon {
             // p[i] is ';'
             let paramStart = i + 1
@@ -588,7 +627,7 @@ struct ParseState {
             }
         case .tel:
             var number = VCardText.unescaped(v).trimmingSpaces()
-            if number.utf8.count >= 4, number.utf8.prefix(4).map({ $0 | 0x20 }) == Array("tel:".utf8) {
+            if number.utf8.count >= 4, number.utf8.starts(with: "tel:".utf8, by: { ($0 | 0x20) == $1 }) {
                 number = String(number.dropFirst(4))
             }
             if !number.isEmpty { builder.card.phones.append(TypedValue(number, types: header.types)) }

@@ -250,4 +250,31 @@ import Testing
         #expect(result.cards.map(\.card.formattedName) == ["Jane"])
         #expect(result.issues == [ContactFormatError(.malformedLine, offset: 35)])
     }
+
+    /// The parser reuses headers it has parsed (a few are repeated on every card); more
+    /// distinct headers than it keeps, each seen again later, must still read right.
+    @Test func readsRepeatedAndManyDistinctParameterListsAlike() throws {
+        let kinds = (0..<40).map { "x-kind\($0)" }
+        var text = ""
+        for round in 0..<3 {
+            text += "BEGIN:VCARD\nVERSION:3.0\nFN:Card \(round)\n"
+            for (i, kind) in kinds.enumerated() {
+                text += "TEL;TYPE=CELL,\(kind.uppercased()):+1 555 01\(i)\n"
+                text += "EMAIL;TYPE=\(kind);ENCODING=QUOTED-PRINTABLE:j=61ne\(i)@acme.example\n"
+            }
+            text += "TEL;TYPE=CELL:+1 555 0999\nitem1.TEL;TYPE=CELL:+1 555 0998\nEND:VCARD\n"
+        }
+        let result = try Fixture.parse(text)
+        #expect(result.cards.count == 3)
+        for entry in result.cards {
+            let card = entry.card
+            #expect(card.phones.count == kinds.count + 2)
+            #expect(card.emails.count == kinds.count)
+            for (i, kind) in kinds.enumerated() {
+                #expect(card.phones[i] == TypedValue("+1 555 01\(i)", types: ["cell", kind]))
+                #expect(card.emails[i] == TypedValue("jane\(i)@acme.example", types: [kind]))
+            }
+            #expect(card.phones.suffix(2) == [TypedValue("+1 555 0999", types: ["cell"]), TypedValue("+1 555 0998", types: ["cell"])])
+        }
+    }
 }
