@@ -41,8 +41,8 @@ extension LeadStore {
     /// loses nothing committed, only a power cut could lose the last commits, and nothing
     /// has been reported as stored by then. Before returning, the open transaction is
     /// committed and a full checkpoint writes and fsyncs everything, so what the caller then
-    /// reports is on disk. If `body` throws, what it stored before is committed all the same:
-    /// each capture call was whole.
+    /// reports is on disk. If a write inside fails, everything since the last
+    /// `commitBulk()` is rolled back; what was committed before stays.
     ///
     /// A bigger page cache keeps the random-order index pages (content hashes, dedupe keys)
     /// in memory, and checkpoints run on a thread of their own rather than at commits.
