@@ -623,6 +623,8 @@ struct ParseState {
             if let note = nonBlank(VCardText.unescaped(v)) { builder.notes.append(note) }
         case .email:
             if let email = nonBlank(VCardText.unescaped(v).trimmingSpaces()) {
+                // Cards hold a few: room for them at once, not grown by doubling from one.
+                if builder.card.emails.isEmpty { builder.card.emails.reserveCapacity(Self.typicalValueCount) }
                 builder.card.emails.append(TypedValue(email, types: header.types))
             }
         case .tel:
@@ -630,7 +632,10 @@ struct ParseState {
             if number.utf8.count >= 4, number.utf8.starts(with: "tel:".utf8, by: { ($0 | 0x20) == $1 }) {
                 number = String(number.dropFirst(4))
             }
-            if !number.isEmpty { builder.card.phones.append(TypedValue(number, types: header.types)) }
+            if !number.isEmpty {
+                if builder.card.phones.isEmpty { builder.card.phones.reserveCapacity(Self.typicalValueCount) }
+                builder.card.phones.append(TypedValue(number, types: header.types))
+            }
         case .url:
             if let url = nonBlank(VCardText.unescaped(v).trimmingSpaces()) { builder.card.urls.append(url) }
         case .adr:
@@ -642,6 +647,9 @@ struct ParseState {
             break
         }
     }
+
+    /// Room reserved for a card's emails or phones when the first one is read.
+    static let typicalValueCount = 4
 
     static func nonBlank(_ s: String) -> String? {
         s.utf8.contains(where: { $0 != SP && $0 != TAB && $0 != CR && $0 != LF }) ? s : nil
