@@ -65,9 +65,11 @@ extension LeadStore {
             try withDatabase { (db) throws(StoreError) in
                 db.holdsTransactions = false
                 db.bulkFilter = nil
+                // The last commit is a FULL one: its fsync of the WAL covers every commit
+                // the load made before; the checkpoint then copies them into the database.
+                try db.execute("PRAGMA synchronous=FULL")
                 try db.commitHeld()
                 try db.execute("PRAGMA foreign_keys=ON")
-                try db.execute("PRAGMA synchronous=FULL")
                 try db.execute("PRAGMA cache_size=-2000")
                 try db.execute("PRAGMA wal_autocheckpoint=1000")
                 try db.execute("PRAGMA wal_checkpoint(FULL)")
