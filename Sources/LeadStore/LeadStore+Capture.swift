@@ -65,11 +65,16 @@ extension LeadStore {
             try withDatabase { (db) throws(StoreError) in
                 db.holdsTransactions = false
                 db.bulkFilter = nil
-                // The last commit is a FULL one: its fsync of the WAL covers every commit
-                // the load made before; the checkpoint then copies them into the database.
-                try db.execute("PRAGMA synchronous=FULL")
                 try db.commitHeld()
                 try db.execute("PRAGMA foreign_keys=ON")
+                try db.execute("PRAGMA synchronous=FULL")
+                // A last, FULL commit: its fsync of the WAL covers every commit the load made
+                // before, even if the checkpoint below must give up on a slow reader.
+                try db.transaction { () throws(StoreError) in
+                    let mark = try db.prepared("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_bulk_load', ?)")
+                    try mark.bind(1, Timestamp.format(Date()))
+                    try mark.runBound()
+                }
                 try db.execute("PRAGMA cache_size=-2000")
                 try db.execute("PRAGMA wal_autocheckpoint=1000")
                 try db.execute("PRAGMA wal_checkpoint(FULL)")
