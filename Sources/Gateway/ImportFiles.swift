@@ -55,29 +55,29 @@ enum ImportFiles {
         guard fstat(fd, &info) == 0 else { return .failed(String(cString: strerror(errno))) }
         let size = Int(info.st_size)
         if size > limit { return .tooLarge(size: size) }
-        var bytes = [UInt8](repeating: 0, count: size)
-        var filled = 0
+        // Room for one byte more than the size says, to see a file that grew in the meantime.
+        var bytes: [UInt8] = []
+        var capacity = size + 1
         var error: String?
-        bytes.withUnsafeMutableBytes { buffer in
-            while filled < size {
-                let n = Glibc.read(fd, buffer.baseAddress! + filled, size - filled)
-                if n < 0 && errno == EINTR { continue }
-                if n < 0 { error = String(cString: strerror(errno)); return }
-                if n == 0 { break }  // the file shrank while being read
-                filled += n
+        while error == nil {
+            let start = bytes.count
+            var filled = 0
+            let chunk = [UInt8](unsafeUninitializedCapacity: capacity - start) { buffer, count in
+                while filled < buffer.count {
+                    let n = Glibc.read(fd, buffer.baseAddress! + filled, buffer.count - filled)
+                    if n < 0 && errno == EINTR { continue }
+                    if n < 0 { error = String(cString: strerror(errno)); break }
+                    if n == 0 { break }
+                    filled += n
+                }
+                count = filled
             }
+            if bytes.isEmpty { bytes = chunk } else { bytes += chunk }
+            if bytes.count > limit { return .tooLarge(size: bytes.count) }
+            if filled < capacity - start { break }  // end of file
+            capacity = bytes.count + (64 << 10)
         }
         if let error { return .failed(error) }
-        if filled < size { bytes.removeLast(size - filled) }
-        // A file that grew while being read: take the rest too, up to the limit.
-        var more = [UInt8](repeating: 0, count: 64 << 10)
-        while bytes.count <= limit {
-            let n = more.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            bytes.append(contentsOf: more[0..<n])
-        }
-        if bytes.count > limit { return .tooLarge(size: bytes.count) }
         return .bytes(bytes)
     }
 }
