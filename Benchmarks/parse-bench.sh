@@ -2,6 +2,8 @@
 # Issue 2's parse benchmark: `leadgate bench parse` (parse + normalize, one thread) beside
 # ez-vcard (parse only) on the same 100,000-card file, both pinned to CPU 0 so neither gets
 # a second core (the JVM's JIT and GC share it too). Prints both medians and the ratio.
+# Every run of ours starts cold: a new normalizer with an empty E.164 cache of its own, so no
+# run is timed on numbers an earlier run converted.
 #
 # usage: Benchmarks/parse-bench.sh        (SCRATCH=.build-x to build elsewhere, RUNS=5)
 set -euo pipefail
