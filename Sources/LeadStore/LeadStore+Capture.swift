@@ -61,11 +61,17 @@ extension LeadStore {
         }
         checkpointer.start()
         func finish() throws(StoreError) {
-            checkpointer.stop()
+            let clock = ContinuousClock()
+            let start = clock.now
             try withDatabase { (db) throws(StoreError) in
                 db.holdsTransactions = false
                 db.bulkFilter = nil
                 try db.commitHeld()
+            }
+            let committed = clock.now
+            checkpointer.stop()
+            let stopped = clock.now
+            try withDatabase { (db) throws(StoreError) in
                 try db.execute("PRAGMA foreign_keys=ON")
                 try db.execute("PRAGMA synchronous=FULL")
                 // A last, FULL commit: its fsync of the WAL covers every commit the load made
@@ -79,6 +85,11 @@ extension LeadStore {
                 try db.execute("PRAGMA wal_autocheckpoint=1000")
                 try db.execute("PRAGMA wal_checkpoint(FULL)")
             }
+            logger.debug("bulk load finished", metadata: [
+                "bulk.commit_ms": "\((committed - start).milliseconds)",
+                "bulk.checkpointer_stop_ms": "\((stopped - committed).milliseconds)",
+                "bulk.final_checkpoint_ms": "\((clock.now - stopped).milliseconds)",
+            ])
         }
         let result: T
         do {
@@ -97,7 +108,7 @@ extension LeadStore {
     }
 
     /// Page cache of a bulk load, in KiB.
-    static let bulkCacheKiB = 64 << 10
+    static let bulkCacheKiB = 32 << 10
     /// WAL pages before the bulk load's own connection checkpoints: never, as a background
     /// thread does it (`BackgroundCheckpointer`) and the load ends with a full checkpoint.
     static let bulkCheckpointPages = 0
@@ -261,4 +272,8 @@ extension LeadStore {
         try queued.bind(2, leadID)
         try queued.runBound()
     }
+}
+
+extension Duration {
+    var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
 }
