@@ -48,6 +48,23 @@ import Testing
         }
     }
 
+    /// A store the first release made (schema 1, with its due-time index) opens, loses
+    /// only that index, keeps its leads, and still answers `--overdue`.
+    @Test func migratesAVersion1StoreKeepingItsLeads() throws {
+        let t = try TemporaryStore()
+        let due = Cards.capturedAt.addingTimeInterval(-3 * 86_400)
+        let lead = try t.store.capture(Cards.candidate(Cards.contact(emails: ["jane@acme.example"]), at: due))
+        try t.store.withDatabase { (db) throws(StoreError) in
+            try db.execute("CREATE INDEX leads_by_due ON leads(due_at); PRAGMA user_version = 1")
+        }
+        let again = try t.reopen()
+        #expect(try again.scalar("PRAGMA user_version") == "2")
+        #expect(try again.scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'leads_by_due'") == "0")
+        #expect(try again.lead(lead.leadID).id == lead.leadID)
+        #expect(try again.leads(LeadFilter(dueBefore: Cards.capturedAt)).map(\.id) == [lead.leadID])
+        #expect(try again.scalar("PRAGMA integrity_check") == "ok")
+    }
+
     @Test func refusesAStoreWrittenByANewerLeadgate() throws {
         let t = try TemporaryStore()
         try t.store.withDatabase { (db) throws(StoreError) in try db.execute("PRAGMA user_version = \(Schema.currentVersion + 1)") }
