@@ -195,7 +195,7 @@ public final class ImportJob: Sendable {
 
         /// The bytes this result holds on to: its input and each lead's JSON.
         var byteCount: Int {
-            candidates.reduce(0) { $0 + $1.lead.raw.bytes.count + ($1.leadJSON?.utf8.count ?? 0) }
+            candidates.reduce(0) { $0 + $1.lead.raw.bytes.count + ($1.leadJSON?.count ?? 0) }
                 + rejects.reduce(0) { $0 + $1.raw.count }
         }
     }

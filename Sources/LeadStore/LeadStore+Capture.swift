@@ -220,7 +220,7 @@ extension LeadStore {
             try insert.bind(8, nowText)
             try insert.bind(9, candidate.dedupeKey)
             try insert.bind(10, lead.note == nil ? 0 : 1)
-            try insert.bind(11, candidate.leadJSON ?? LeadJSON.encode(lead))
+            try insert.bind(11, utf8: candidate.leadJSON ?? LeadJSON.encodeUTF8(lead))
             try insert.runBound()
             try appendEvent(leadID: lead.id, kind: "created", json: "{}", at: lead.capturedAt, atText: capturedAt, db: db)
             stored = .created

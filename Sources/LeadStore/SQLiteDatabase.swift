@@ -179,6 +179,15 @@ final class SQLiteStatement {
         if rc != SQLITE_OK { try database.check(rc, function: "sqlite3_bind_text") }
     }
 
+    /// Binds UTF-8 bytes as text.
+    func bind(_ index: Int32, utf8: [UInt8]) throws(StoreError) {
+        let rc = utf8.withUnsafeBufferPointer { bytes -> Int32 in
+            guard let base = bytes.baseAddress, bytes.count > 0 else { return sqlite3_bind_text(handle, index, "", 0, Self.transient) }
+            return sqlite3_bind_text(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), Self.transient)
+        }
+        if rc != SQLITE_OK { try database.check(rc, function: "sqlite3_bind_text") }
+    }
+
     func bind(_ index: Int32, _ text: String?) throws(StoreError) {
         if let text {
             try bind(index, text)

@@ -10,11 +10,12 @@ public struct LeadCandidate: Sendable {
     public var dedupeKey: String?
     /// SHA-256 of the event and the capture's raw bytes: re-importing the same card is a no-op.
     public var contentHash: String
-    /// The lead's JSON, made ahead of time: an import makes it on its decode workers so the
-    /// single writer only writes. Nil means the store encodes it.
-    public var leadJSON: String?
+    /// The lead's JSON as UTF-8, made ahead of time: an import makes it on its decode
+    /// workers so the single writer only writes (bytes, never a String: making one
+    /// re-validates every byte). Nil means the store encodes it.
+    public var leadJSON: [UInt8]?
 
-    public init(lead: Lead, dedupeKey: String?, contentHash: String, leadJSON: String? = nil) {
+    public init(lead: Lead, dedupeKey: String?, contentHash: String, leadJSON: [UInt8]? = nil) {
         self.lead = lead
         self.dedupeKey = dedupeKey
         self.contentHash = contentHash
@@ -24,7 +25,7 @@ public struct LeadCandidate: Sendable {
     /// The same candidate with its JSON made now (off the store's writer thread).
     public func encoded() -> LeadCandidate {
         var copy = self
-        copy.leadJSON = LeadJSON.encode(lead)
+        copy.leadJSON = LeadJSON.encodeUTF8(lead)
         return copy
     }
 

@@ -13,6 +13,13 @@ public enum LeadJSON {
         return w.finish()
     }
 
+    /// The same JSON as UTF-8 bytes.
+    public static func encodeUTF8(_ lead: Lead) -> [UInt8] {
+        var w = JSONWriter()
+        w.write(lead)
+        return w.bytes
+    }
+
     public static func encode(_ contact: NormalizedContact) -> String {
         var w = JSONWriter()
         w.write(contact)
@@ -26,6 +33,8 @@ struct JSONWriter {
     init() { out.reserveCapacity(2048) }
 
     mutating func finish() -> String { String(decoding: out, as: UTF8.self) }
+
+    var bytes: [UInt8] { out }
 
     mutating func raw(_ s: StaticString) {
         out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))

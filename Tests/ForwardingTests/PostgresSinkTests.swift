@@ -91,7 +91,7 @@ extension PostgresSuites {
             // jsonb cannot hold \u0000. leadgate's own JSON writer drops NUL characters, but a
             // row stored by another writer (or an older leadgate) may still carry one.
             var bad = LeadFixtures.candidate(1, note: "bad byte")
-            bad.leadJSON = LeadJSON.encode(bad.lead).replacingOccurrences(of: "bad byte", with: "bad\\u0000byte")
+            bad.leadJSON = Array(LeadJSON.encode(bad.lead).replacingOccurrences(of: "bad byte", with: "bad\\u0000byte").utf8)
             let candidates = [LeadFixtures.candidate(0), bad, LeadFixtures.candidate(2)]
             let ids = try store.capture(candidates).map(\.leadID)
             let (forwarder, _) = try forwarder(store, url)
