@@ -32,18 +32,28 @@ extension LeadStore {
         if let owner = filter.owner { clauses.append("owner = ?"); values.append(.text(owner)) }
         if let status = filter.status { clauses.append("status = ?"); values.append(.text(status.rawValue)) }
         if let due = filter.dueBefore { clauses.append("due_at < ?"); values.append(.text(Timestamp.format(due))) }
-        var sql = "SELECT id, json FROM leads"
+        // Sorted by rows numbers first, then each row read: sorting whole rows would hold
+        // every matching lead's JSON in the sorter at once (no index orders by capture time,
+        // as each index costs every capture a few microseconds).
+        var sql = "SELECT rowid FROM leads"
         if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
         // The cards of one file share a capture time and their ids are random after it:
         // insertion order keeps them in the order they were read.
         sql += " ORDER BY captured_at, rowid"
         if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
         return try withDatabase { (db) throws(StoreError) in
-            let statement = try db.statement(sql)
-            try statement.bind(values)
+            let order = try db.statement(sql)
+            try order.bind(values)
+            var rows: [Int] = []
+            while try order.step() { rows.append(order.int(0) ?? 0) }
+            order.reset()
+            let read = try db.prepared("SELECT id, json FROM leads WHERE rowid = ?")
             var leads: [Lead] = []
-            while try statement.step() {
-                leads.append(try decodeLead(statement.text(1) ?? "", id: statement.text(0) ?? "?"))
+            leads.reserveCapacity(rows.count)
+            for row in rows {
+                try read.bind(1, row)
+                if try read.step() { leads.append(try decodeLead(read.text(1) ?? "", id: read.text(0) ?? "?")) }
+                read.reset()
             }
             return leads
         }

@@ -48,18 +48,27 @@ import Testing
         }
     }
 
-    /// A store the first release made (schema 1, with its due-time index) opens, loses
-    /// only that index, keeps its leads, and still answers `--overdue`.
+    /// A store the first release made (schema 1, with its three lead indexes) opens with
+    /// one index in their place, keeps its leads, and still answers every query.
     @Test func migratesAVersion1StoreKeepingItsLeads() throws {
         let t = try TemporaryStore()
         let due = Cards.capturedAt.addingTimeInterval(-3 * 86_400)
         let lead = try t.store.capture(Cards.candidate(Cards.contact(emails: ["jane@acme.example"]), at: due))
         try t.store.withDatabase { (db) throws(StoreError) in
-            try db.execute("CREATE INDEX leads_by_due ON leads(due_at); PRAGMA user_version = 1")
+            try db.execute("""
+                DROP INDEX leads_by_event_person;
+                CREATE INDEX leads_by_event ON leads(event, captured_at);
+                CREATE INDEX leads_by_due ON leads(due_at);
+                CREATE UNIQUE INDEX leads_by_person ON leads(event, dedupe_key) WHERE dedupe_key IS NOT NULL;
+                PRAGMA user_version = 1;
+                """)
         }
         let again = try t.reopen()
         #expect(try again.scalar("PRAGMA user_version") == "2")
-        #expect(try again.scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'leads_by_due'") == "0")
+        #expect(try again.scalar("SELECT group_concat(name) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'leads' AND sql IS NOT NULL")
+            == "leads_by_event_person")
+        #expect(try again.leads(LeadFilter(event: "RSA 2026")).map(\.id) == [lead.leadID])
+        #expect(try again.leadCount(event: "RSA 2026") == 1)
         #expect(try again.lead(lead.leadID).id == lead.leadID)
         #expect(try again.leads(LeadFilter(dueBefore: Cards.capturedAt)).map(\.id) == [lead.leadID])
         #expect(try again.scalar("PRAGMA integrity_check") == "ok")
