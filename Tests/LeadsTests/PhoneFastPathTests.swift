@@ -6,6 +6,21 @@ import Testing
 /// "(415) 555-0132", "tel:+81-3-...") must answer exactly as PhoneNumberUtil::Parse: same
 /// E.164 text, same refusals. Checked on generated numbers for every region.
 @Suite struct PhoneFastPathTests {
+    /// Compares the fast path with Parse on one number; a difference is added to `mismatches`.
+    static func compare(_ text: String, region: String, _ mismatches: inout [String]) {
+        let fast = convert(text, region: region, reference: false)
+        let slow = convert(text, region: region, reference: true)
+        if fast != slow { mismatches.append("\(text) [\(region)]: fast \(fast), Parse \(slow)") }
+    }
+
+    /// Digits grouped by threes with separators picked by `generator`, appended to `text`.
+    static func appendGrouped(_ digits: [String], to text: inout String, separators: [String], _ generator: inout SplitMix) {
+        for (i, d) in digits.enumerated() {
+            text += d
+            if i % 3 == 2 { text += separators[Int(generator.next() % UInt64(separators.count))] }
+        }
+    }
+
     static func convert(_ text: String, region: String, reference: Bool) -> String {
         var out = [CChar](repeating: 0, count: Int(LG_PHONE_E164_CAPACITY))
         let bytes = Array(text.utf8)
@@ -46,14 +61,9 @@ import Testing
                 // Write some with the national prefix in brackets, as "+44 (0)20 ..." cards do.
                 if generator.next() % 5 == 0 { digits.insert("(0)", at: 0) }
                 var text = "+\(cc) "
-                for (i, d) in digits.enumerated() {
-                    text += d
-                    if i % 3 == 2 { text += separators[Int(generator.next() % UInt64(separators.count))] }
-                }
+                Self.appendGrouped(digits, to: &text, separators: separators, &generator)
                 let defaultRegion = Self.regions[Int(generator.next() % UInt64(Self.regions.count))].0
-                let fast = Self.convert(text, region: defaultRegion, reference: false)
-                let slow = Self.convert(text, region: defaultRegion, reference: true)
-                if fast != slow { mismatches.append("\(text) [\(defaultRegion)]: fast \(fast), Parse \(slow)") }
+                Self.compare(text, region: defaultRegion, &mismatches)
                 checked += 1
             }
         }
@@ -82,10 +92,7 @@ import Testing
                     digits[2] += ")"
                 }
                 var text = lead.isEmpty ? "" : lead + separators[Int(generator.next() % UInt64(separators.count))]
-                for (i, d) in digits.enumerated() {
-                    text += d
-                    if i % 3 == 2 { text += separators[Int(generator.next() % UInt64(separators.count))] }
-                }
+                Self.appendGrouped(digits, to: &text, separators: separators, &generator)
                 if generator.next() % 5 == 0 { text = "tel:" + text }
                 let defaultRegion =
                     switch round % 6 {
@@ -93,9 +100,7 @@ import Testing
                     case 1: "ZZ"
                     default: region
                     }
-                let fast = Self.convert(text, region: defaultRegion, reference: false)
-                let slow = Self.convert(text, region: defaultRegion, reference: true)
-                if fast != slow { mismatches.append("\(text) [\(defaultRegion)]: fast \(fast), Parse \(slow)") }
+                Self.compare(text, region: defaultRegion, &mismatches)
                 checked += 1
             }
         }
@@ -112,9 +117,7 @@ import Testing
                 let digits = (0..<Int(generator.next() % 10 + 4)).map { _ in String(generator.next() % 10) }
                 let number = digits.joined(separator: generator.next() % 2 == 0 ? "-" : "")
                 for text in ["tel:+\(cc)-\(number)", "TEL:+\(cc)\(number)", "tel:\(number)", "tel:0\(number)"] {
-                    let fast = Self.convert(text, region: region, reference: false)
-                    let slow = Self.convert(text, region: region, reference: true)
-                    if fast != slow { mismatches.append("\(text) [\(region)]: fast \(fast), Parse \(slow)") }
+                    Self.compare(text, region: region, &mismatches)
                     checked += 1
                 }
             }
