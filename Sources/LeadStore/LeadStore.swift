@@ -57,6 +57,7 @@ public final class LeadStore: @unchecked Sendable {
         // read back) page by page, as many bytes as the store itself during an import.
         try database.execute("PRAGMA temp_store=MEMORY")
         try migrate()
+        database.writerGate = WriterGate(storePath: path)
     }
 
     static let pageSize = 16_384

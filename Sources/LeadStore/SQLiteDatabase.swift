@@ -62,6 +62,8 @@ final class SQLiteDatabase {
     /// While true (a bulk load), `transaction` joins one long transaction that the loader
     /// commits with `commitHeld()` every so many captures, instead of committing each call.
     var holdsTransactions = false
+    /// Ordinary writers announce themselves here so a bulk load lets them in (see WriterGate).
+    var writerGate: WriterGate?
     /// A bulk load's knowledge of what is not stored yet (nil outside bulk loads).
     var bulkFilter: BulkCaptureFilter?
     private var heldOpen = false
@@ -90,7 +92,10 @@ final class SQLiteDatabase {
     /// a sixth of an import's writer time, and a failed import is simply run again.
     func transaction<T>(_ body: () throws(StoreError) -> T) throws(StoreError) -> T {
         if holdsTransactions {
+            // A tap or a delivery waiting for the lock goes first, between two capture calls.
+            if heldOpen, writerGate?.writerWaiting == true { try commitHeld() }
             if !heldOpen {
+                writerGate?.letWritersIn()
                 try execute("BEGIN IMMEDIATE")
                 heldOpen = true
             }
@@ -103,15 +108,19 @@ final class SQLiteDatabase {
                 throw error
             }
         }
-        try execute("BEGIN IMMEDIATE")
-        do {
-            let result = try body()
-            try execute("COMMIT")
-            return result
-        } catch {
-            try? execute("ROLLBACK")
-            throw error
+        func run() throws(StoreError) -> T {
+            try execute("BEGIN IMMEDIATE")
+            do {
+                let result = try body()
+                try execute("COMMIT")
+                return result
+            } catch {
+                try? execute("ROLLBACK")
+                throw error
+            }
         }
+        guard let writerGate else { return try run() }
+        return try writerGate.announced(run)
     }
 
     /// Commits the held transaction of a bulk load, if one is open.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Leads
 @testable import LeadStore
 import Testing
@@ -246,6 +247,41 @@ import Testing
         #expect(try t.store.count("leads") == 3)
         #expect(try t.store.count("captures_seen") == 6)
         #expect(try t.store.count("lead_events", where: "kind = 'merged'") == 3)
+    }
+
+    /// A tap stored while an import holds the write lock waits for one capture call of the
+    /// import, not for all of it (it used to wait for the whole import, or time out).
+    @Test func aWriterWaitingDuringABulkLoadGoesFirst() throws {
+        let t = try TemporaryStore()
+        let booth = try t.reopen()
+        let calls = 60
+        let progress = Mutex(0)
+        let tapWait = Mutex<Double?>(nil)
+        let tapThread = Thread {
+            while progress.withLock({ $0 }) < 5 { usleep(1_000) }
+            let start = Date()
+            _ = try? booth.capture(Cards.candidate(Cards.contact(emails: ["tap@booth.example"]), raw: "the tap"))
+            tapWait.withLock { $0 = Date().timeIntervalSince(start) }
+        }
+        let loadStart = Date()
+        try t.store.bulkLoad { () throws(StoreError) in
+            for call in 0..<calls {
+                if call == 1 { tapThread.start() }
+                _ = try t.store.capture((0..<200).map { Cards.candidate(Cards.contact(emails: ["p\(call)-\($0)@acme.example"]), raw: "card \(call) \($0)") })
+                progress.withLock { $0 = call }
+                usleep(20_000)  // a capture call's worth of decoding, so the load outlasts the tap
+            }
+        }
+        let loadTime = Date().timeIntervalSince(loadStart)
+        var waited: Double?
+        for _ in 0..<200 {
+            waited = tapWait.withLock { $0 }
+            if waited != nil { break }
+            usleep(10_000)
+        }
+        let wait = try #require(waited, "the tap was never stored")
+        #expect(wait < loadTime / 3, "the tap waited \(wait) s of a \(loadTime) s load")
+        #expect(try t.store.count("leads") == calls * 200 + 1)
     }
 
     /// While a bulk load goes on, a second connection copies committed pages into the
