@@ -1,5 +1,6 @@
 // Reference for the parse benchmark: ez-vcard (Debian libez-vcard-java) parsing the same
-// file that `leadgate bench parse` reads. Prints the median of RUNS timed runs after warmup.
+// file that `leadgate bench parse` reads. Prints the median of RUNS timed runs after WARMUPS
+// untimed ones (default 2). Usage: EzVcardBench FILE [RUNS] [WARMUPS]
 import ezvcard.Ezvcard;
 import ezvcard.VCard;
 import java.nio.file.Files;
@@ -11,9 +12,10 @@ public class EzVcardBench {
     public static void main(String[] args) throws Exception {
         byte[] bytes = Files.readAllBytes(Paths.get(args[0]));
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        int warmups = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
         // Warm the JIT so the reference is measured at its best, not while compiling.
-        for (int i = 0; i < 2; i++) Ezvcard.parse(text).all();
+        for (int i = 0; i < warmups; i++) Ezvcard.parse(text).all();
         double[] seconds = new double[runs];
         int cards = 0;
         for (int i = 0; i < runs; i++) {

@@ -7,8 +7,9 @@
 #
 # leadgate: median wall time of RUNS imports, each into a new store, with /usr/bin/time's
 # wall, user+system CPU and peak RSS per run. ez-vcard: Benchmarks/EzVcardBench.java on one
-# file of the same cards (the 10,000 files concatenated): its median in-JVM parse time after
-# JIT warm-up (the figure compared: ez-vcard at its best), and the JVM process's wall and CPU.
+# file of the same cards (the 10,000 files concatenated), one JVM per round: the median of
+# 3 in-JVM parses after 4 warm-up parses (ez-vcard at its best: no JVM start, no file
+# reading, a warm JIT).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,7 +42,12 @@ fi
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
+# Rounds alternate: one import, then one ez-vcard process (4 warm-up parses, then the median
+# of 3 timed ones),
+# so that the machine's drift (its speed moves by a quarter from minute to minute) falls
+# on both alike. Medians of the RUNS rounds are compared.
 walls=()
+ez_runs=()
 for run in $(seq 1 "$RUNS"); do
     store="$DATA/store-$run/leads.sqlite"
     rm -rf "$DATA/store-$run"
@@ -50,18 +56,15 @@ for run in $(seq 1 "$RUNS"); do
     read -r wall user sys rss < "$DATA/time-$run"
     imported=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['imported'])" "$DATA/summary-$run.json")
     cpu=$(awk "BEGIN { printf \"%.2f\", $user + $sys }")
-    echo "leadgate import run $run: wall ${wall}s cpu ${cpu}s (user $user sys $sys) peak RSS $((rss / 1024)) MB, $imported leads"
     [ "$imported" = "$CARDS" ] || { echo "expected $CARDS new leads" >&2; exit 1; }
     walls+=("$wall")
     rm -rf "$DATA/store-$run"
+    ez=$(java -cp "$OUT/java:$EZ_CP" EzVcardBench "$DATA/all.vcf" 3 4 | sed -n 's/.*median_s=\([0-9.]*\).*/\1/p')
+    ez_runs+=("$ez")
+    echo "round $run: leadgate import wall ${wall}s cpu ${cpu}s (user $user sys $sys) peak RSS $((rss / 1024)) MB, $imported leads; ez-vcard parse ${ez}s"
 done
 import_s=$(printf '%s\n' "${walls[@]}" | median)
-
-/usr/bin/time -f "%e %U %S %M" -o "$DATA/time-ez" \
-    java -cp "$OUT/java:$EZ_CP" EzVcardBench "$DATA/all.vcf" "$RUNS" | tee "$DATA/ez.txt"
-read -r ez_wall ez_user ez_sys ez_rss < "$DATA/time-ez"
-ez_s=$(sed -n 's/.*median_s=\([0-9.]*\).*/\1/p' "$DATA/ez.txt")
-echo "ez-vcard process (JVM start, read, 2 warm-up + $RUNS timed parses): wall ${ez_wall}s cpu $(awk "BEGIN { printf \"%.2f\", $ez_user + $ez_sys }")s peak RSS $((ez_rss / 1024)) MB"
+ez_s=$(printf '%s\n' "${ez_runs[@]}" | median)
 
 ratio=$(awk "BEGIN { printf \"%.2f\", $import_s / $ez_s }")
 verdict=$(awk "BEGIN { r = $import_s / $ez_s; print (r <= 0.5 ? \"goal met (half or less)\" : (r < 1 ? \"faster than ez-vcard, not yet half\" : \"SLOWER than ez-vcard\")) }")

@@ -60,6 +60,7 @@ import Testing
                 CREATE INDEX leads_by_event ON leads(event, captured_at);
                 CREATE INDEX leads_by_due ON leads(due_at);
                 CREATE UNIQUE INDEX leads_by_person ON leads(event, dedupe_key) WHERE dedupe_key IS NOT NULL;
+                CREATE INDEX lead_events_by_lead ON lead_events(lead_id, seq);
                 PRAGMA user_version = 1;
                 """)
         }
@@ -69,6 +70,8 @@ import Testing
             == "leads_by_event_person")
         #expect(try again.leads(LeadFilter(event: "RSA 2026")).map(\.id) == [lead.leadID])
         #expect(try again.leadCount(event: "RSA 2026") == 1)
+        #expect(try again.scalar("SELECT count(*) FROM sqlite_schema WHERE name = 'lead_events_by_lead'") == "0")
+        #expect(try again.events(forLead: lead.leadID).map(\.kind) == ["created"])
         #expect(try again.lead(lead.leadID).id == lead.leadID)
         #expect(try again.leads(LeadFilter(dueBefore: Cards.capturedAt)).map(\.id) == [lead.leadID])
         #expect(try again.scalar("PRAGMA integrity_check") == "ok")
