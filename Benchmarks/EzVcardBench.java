@@ -10,9 +10,28 @@ import java.util.List;
 
 public class EzVcardBench {
     public static void main(String[] args) throws Exception {
-        byte[] bytes = Files.readAllBytes(Paths.get(args[0]));
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int warmups = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        java.nio.file.Path path = Paths.get(args[0]);
+        if (Files.isDirectory(path)) {
+            // A folder: read and parse each file, as an import does (sorted, one level deep).
+            List<java.nio.file.Path> files;
+            try (java.util.stream.Stream<java.nio.file.Path> listing = Files.list(path)) {
+                files = listing.filter(Files::isRegularFile).sorted().collect(java.util.stream.Collectors.toList());
+            }
+            for (int i = 0; i < warmups; i++) parseFiles(files);
+            double[] seconds = new double[runs];
+            int cards = 0;
+            for (int i = 0; i < runs; i++) {
+                long start = System.nanoTime();
+                cards = parseFiles(files);
+                seconds[i] = (System.nanoTime() - start) / 1e9;
+            }
+            Arrays.sort(seconds);
+            System.out.printf("ez-vcard files=%d cards=%d median_s=%.4f runs=%s%n", files.size(), cards, seconds[runs / 2], Arrays.toString(seconds));
+            return;
+        }
+        byte[] bytes = Files.readAllBytes(path);
         String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
         // Warm the JIT so the reference is measured at its best, not while compiling.
         for (int i = 0; i < warmups; i++) Ezvcard.parse(text).all();
@@ -26,5 +45,14 @@ public class EzVcardBench {
         }
         Arrays.sort(seconds);
         System.out.printf("ez-vcard cards=%d median_s=%.4f runs=%s%n", cards, seconds[runs / 2], Arrays.toString(seconds));
+    }
+
+    static int parseFiles(List<java.nio.file.Path> files) throws Exception {
+        int cards = 0;
+        for (java.nio.file.Path file : files) {
+            String text = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8);
+            cards += Ezvcard.parse(text).all().size();
+        }
+        return cards;
     }
 }
