@@ -17,6 +17,7 @@ let package = Package(
         .systemLibrary(name: "CNFC", pkgConfig: "libnfc", providers: [.apt(["libnfc-dev"])]),
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLibPQ", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // A few C functions over libphonenumber's C++ API, so Swift needs no C++ interop.
         .target(
             name: "CPhoneNumber",
@@ -26,7 +27,7 @@ let package = Package(
 
         .target(name: "NDEF"),
         .target(name: "ContactFormats", dependencies: ["NDEF"]),
-        .target(name: "Leads", dependencies: ["ContactFormats", "CPhoneNumber"]),
+        .target(name: "Leads", dependencies: ["ContactFormats", "CPhoneNumber", "CCrypto"]),
         .target(
             name: "LeadStore",
             dependencies: ["Leads", "CSQLite", .product(name: "Logging", package: "swift-log")]

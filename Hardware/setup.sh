@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # build: C libraries the Swift system-library targets link
-  libpcsclite-dev libnfc-dev libsqlite3-dev libpq-dev libphonenumber-dev
+  libpcsclite-dev libnfc-dev libsqlite3-dev libpq-dev libphonenumber-dev libssl-dev
   pkg-config g++
   # run and test: the PC/SC stack with its virtual reader, the shared store, the terminal
   pcscd vsmartcard-vpcd postgresql tmux sqlite3 libnfc-bin pcsc-tools
