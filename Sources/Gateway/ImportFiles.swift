@@ -39,6 +39,27 @@ enum ImportFiles {
         return files
     }
 
+    /// The lower-cased extension of the path's last component ("" if none), as
+    /// `NSString.pathExtension` gives it; that one cost an import 60 ms on 10,000 names.
+    static func pathExtension(_ path: String) -> String {
+        var path = path
+        return path.withUTF8 { bytes -> String in
+            var end = bytes.count
+            while end > 1 && bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
+            var dot = -1
+            var index = end - 1
+            while index >= 0 {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "/") { break }
+                if byte == UInt8(ascii: ".") { dot = index; break }
+                index -= 1
+            }
+            // No dot, a name that starts with one (".profile"), or one that ends with one.
+            guard dot > 0, bytes[dot - 1] != UInt8(ascii: "/"), dot + 1 < end else { return "" }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[(dot + 1)..<end]), as: UTF8.self).lowercased()
+        }
+    }
+
     enum ReadResult {
         case bytes([UInt8])
         /// Larger than the limit: not read.

@@ -62,7 +62,7 @@ public final class ImportJob: Sendable {
             var found: [String] = []
             var other: [String] = []
             for full in try ImportFiles.walk(path) {
-                if Self.readableExtensions.contains((full as NSString).pathExtension.lowercased()) { found.append(full) } else { other.append(full) }
+                if Self.readableExtensions.contains(ImportFiles.pathExtension(full)) { found.append(full) } else { other.append(full) }
             }
             inputs += found.sorted().map { .file($0) }
             skipped += other.sorted()
@@ -74,7 +74,7 @@ public final class ImportJob: Sendable {
 
     /// How a file's bytes are read, by its extension.
     static func format(for path: String) -> PayloadFormat {
-        switch (path as NSString).pathExtension.lowercased() {
+        switch ImportFiles.pathExtension(path) {
         case "vcf", "vcard": return .vcard
         case "ndef": return .ndef
         case "txt": return .text
@@ -152,7 +152,7 @@ public final class ImportJob: Sendable {
                 pendingCount += outcome.candidates.count
             }
             pendingFiles += 1
-            pendingBytes += outcome.candidates.reduce(0) { $0 + $1.lead.raw.bytes.count }
+            pendingBytes += Decoded.rawByteCount(outcome.candidates)
             if !outcome.rejects.isEmpty {
                 // Keep order simple: captures before this file's rejects are stored first.
                 try flush()
@@ -201,8 +201,18 @@ public final class ImportJob: Sendable {
 
         /// The bytes this result holds on to: its input and each lead's JSON.
         var byteCount: Int {
-            candidates.reduce(0) { $0 + $1.lead.raw.bytes.count + ($1.leadJSON?.count ?? 0) }
-                + rejects.reduce(0) { $0 + $1.raw.count }
+            let json = candidates.withUnsafeBufferPointer { candidates in
+                candidates.indices.reduce(0) { $0 + (candidates[$1].leadJSON?.count ?? 0) }
+            }
+            return Self.rawByteCount(candidates) + json + rejects.reduce(0) { $0 + $1.raw.count }
+        }
+
+        /// The cards' raw bytes, summed through a buffer pointer: `reduce` over the array
+        /// copied each candidate (a retain and a release per string of its lead).
+        static func rawByteCount(_ candidates: [LeadCandidate]) -> Int {
+            candidates.withUnsafeBufferPointer { candidates in
+                candidates.indices.reduce(0) { $0 + candidates[$1].lead.raw.bytes.count }
+            }
         }
     }
 
@@ -234,9 +244,11 @@ public final class ImportJob: Sendable {
         }
         do {
             let payload = try PayloadDecoder.decode(bytes, as: format)
-            let result = builder.candidates(from: payload, whole: bytes, origin: origin, channel: .import,
+            var result = builder.candidates(from: payload, whole: bytes, origin: origin, channel: .import,
                                             file: input == .standardInput ? nil : origin)
-            return Decoded(candidates: result.candidates.map { $0.encoded() }, rejects: result.rejects)
+            // In place: mapping to encoded copies cost a tenth of the decode time.
+            for index in result.candidates.indices { result.candidates[index].encodeJSON() }
+            return Decoded(candidates: result.candidates, rejects: result.rejects)
         } catch {
             return Decoded(rejects: [builder.reject(bytes, origin: origin, issue: error)])
         }

@@ -22,11 +22,9 @@ public struct LeadCandidate: Sendable {
         self.leadJSON = leadJSON
     }
 
-    /// The same candidate with its JSON made now (off the store's writer thread).
-    public func encoded() -> LeadCandidate {
-        var copy = self
-        copy.leadJSON = LeadJSON.encodeUTF8(lead)
-        return copy
+    /// Makes the lead's JSON now (off the store's writer thread).
+    public mutating func encodeJSON() {
+        leadJSON = LeadJSON.encodeUTF8(lead)
     }
 
     /// Builds the candidate for one card read from a tag, a file or the kiosk.

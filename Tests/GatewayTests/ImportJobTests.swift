@@ -1,6 +1,6 @@
 import ContactFormats
 import Foundation
-import Gateway
+@testable import Gateway
 import Leads
 import LeadStore
 import Testing
@@ -30,6 +30,16 @@ import Testing
         #expect(inputs.last == .standardInput)
         #expect(skipped.map { ($0 as NSString).lastPathComponent } == ["photo.jpg"])
         #expect(throws: ImportError.self) { try ImportJob.expand([w.input + "/missing"]) }
+    }
+
+    /// The extension that picks a file's reader is the one Foundation would name, lower-cased.
+    @Test func pathExtensionsAgreeWithFoundation() {
+        let paths = ["a/three.vcf", "/x/y/CARD.VCF", "mecard.txt", "tag.ndef", "dump.bin", "photo.jpg", "noext",
+                     "dir.v/noext", ".hidden", "a/.hidden", ".DS_Store.vcf", "trailing.", "a/b.vcard/", "x.tar.gz",
+                     "/", "", "a..vcf", "a/b/.vcf", "ünï.VCard", "a/./b.txt", "a/../c.Ndef"]
+        for path in paths {
+            #expect(ImportFiles.pathExtension(path) == (path as NSString).pathExtension.lowercased(), "\(path)")
+        }
     }
 
     /// Symbolic links are not followed (a link to a folder could loop), a trailing slash
