@@ -18,7 +18,7 @@ final class SQLiteDatabase {
         handle = db
         sqlite3_extended_result_codes(db, 1)
         // Another leadgate (the forwarder, a second terminal) may hold the write lock briefly.
-        sqlite3_busy_timeout(db, 10_000)
+        sqlite3_busy_timeout(db, Self.busyTimeoutMilliseconds)
     }
 
     deinit {
@@ -44,6 +44,36 @@ final class SQLiteDatabase {
             sqlite3_free(error)
             throw StoreError(.sqlite, message, function: "sqlite3_exec", resultCode: rc)
         }
+    }
+
+    /// Switches the file from WAL to a rollback journal if no other connection has it open
+    /// (SQLite refuses the switch otherwise; this does not wait). True if switched.
+    func leaveWAL() -> Bool {
+        sqlite3_busy_timeout(handle, 0)
+        defer { sqlite3_busy_timeout(handle, Self.busyTimeoutMilliseconds) }
+        return (try? pragmaText("PRAGMA journal_mode=TRUNCATE")) == "truncate"
+    }
+
+    /// Switches the file (back) to WAL, waiting up to the busy timeout for readers. True
+    /// if the file is in WAL mode afterwards.
+    func enterWAL() -> Bool {
+        (try? pragmaText("PRAGMA journal_mode=WAL")) == "wal"
+    }
+
+    /// How long a statement waits for another connection's lock before failing.
+    static let busyTimeoutMilliseconds: Int32 = 10_000
+
+    /// The first column of the first row of `sql` as text (a PRAGMA's answer).
+    func pragmaText(_ sql: String) throws(StoreError) -> String? {
+        var stmt: OpaquePointer?
+        try check(sqlite3_prepare_v2(handle, sql, -1, &stmt, nil), function: "sqlite3_prepare_v2")
+        defer { sqlite3_finalize(stmt) }
+        let rc = sqlite3_step(stmt)
+        guard rc == SQLITE_ROW else {
+            if rc == SQLITE_DONE { return nil }
+            throw StoreError(.sqlite, String(cString: sqlite3_errmsg(handle)), function: "sqlite3_step", resultCode: rc)
+        }
+        return sqlite3_column_text(stmt, 0).map { String(cString: $0) }
     }
 
     /// A prepared statement, cached by its SQL text so hot paths prepare once.

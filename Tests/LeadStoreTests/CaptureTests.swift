@@ -288,6 +288,10 @@ import Testing
     /// database file: the load's own connection never checkpoints until the end.
     @Test func aBackgroundCheckpointCopiesCommittedPagesDuringABulkLoad() throws {
         let t = try TemporaryStore()
+        // Another connection open: the load cannot leave WAL mode (alone, it would write
+        // the database file directly and never need a checkpoint).
+        let other = try t.reopen()
+        defer { withExtendedLifetime(other) {} }
         func size() -> Int { (try? FileManager.default.attributesOfItem(atPath: t.path)[.size] as? Int) ?? 0 }
         let before = size()
         let grew = try t.store.bulkLoad { () throws(StoreError) -> Bool in
@@ -301,6 +305,74 @@ import Testing
         }
         #expect(grew, "the database file stayed at \(before) bytes for 5 s after a commit")
         #expect(try t.reopen().leadCount() == 500)
+    }
+
+    /// Alone on the store, a bulk load writes through a rollback journal, not the WAL, and
+    /// leaves the store in WAL mode, whole, when it ends.
+    @Test func aBulkLoadAloneWritesWithoutTheWALAndSwitchesBack() throws {
+        let t = try TemporaryStore()
+        func mode() throws -> String? {
+            try t.store.withDatabase { (db) throws(StoreError) in try db.pragmaText("PRAGMA journal_mode") }
+        }
+        #expect(try mode() == "wal")
+        let during = try t.store.bulkLoad { () throws(StoreError) -> String? in
+            _ = try t.store.capture((0..<300).map { Cards.candidate(Cards.contact(emails: ["p\($0)@acme.example"]), raw: "card \($0)") })
+            try t.store.commitBulk()
+            _ = try t.store.capture((300..<600).map { Cards.candidate(Cards.contact(emails: ["p\($0)@acme.example"]), raw: "card \($0)") })
+            return try t.store.withDatabase { (db) throws(StoreError) in try db.pragmaText("PRAGMA journal_mode") }
+        }
+        #expect(during == "truncate")
+        #expect(try mode() == "wal")
+        let walSize = (try? FileManager.default.attributesOfItem(atPath: t.path + "-wal")[.size] as? Int) ?? 0
+        #expect(walSize < 1 << 20, "the WAL holds \(walSize) bytes after a load that bypassed it")
+        let reopened = try t.reopen()
+        #expect(try reopened.leadCount() == 600)
+        #expect(try reopened.withDatabase { (db) throws(StoreError) in try db.pragmaText("PRAGMA integrity_check") } == "ok")
+        #expect(try reopened.withDatabase { (db) throws(StoreError) in try db.pragmaText("PRAGMA foreign_key_check") } == nil)
+    }
+
+    /// A booth that opens the store while a lone bulk load runs in rollback mode gets in:
+    /// its open switches the file back to WAL between two of the load's transactions, its
+    /// tap is stored, and the load finishes in WAL mode with nothing lost.
+    @Test func aStoreOpenedDuringARollbackBulkLoadStoresItsTapAndTheLoadFinishes() throws {
+        let t = try TemporaryStore()
+        let calls = 30
+        let progress = Mutex(0)
+        let tapped = Mutex<Bool?>(nil)
+        let path = t.path
+        let tapThread = Thread {
+            while progress.withLock({ $0 }) < 3 { usleep(1_000) }
+            do {
+                let booth = try LeadStore(path: path, logger: TemporaryStore.logger)
+                _ = try booth.capture(Cards.candidate(Cards.contact(emails: ["tap@booth.example"]), raw: "the tap"))
+                tapped.withLock { $0 = true }
+            } catch {
+                tapped.withLock { $0 = false }
+            }
+        }
+        var modes: Set<String> = []
+        try t.store.bulkLoad { () throws(StoreError) in
+            for call in 0..<calls {
+                if call == 1 { tapThread.start() }
+                _ = try t.store.capture((0..<100).map { Cards.candidate(Cards.contact(emails: ["p\(call)-\($0)@acme.example"]), raw: "card \(call) \($0)") })
+                if let mode = try t.store.withDatabase({ (db) throws(StoreError) in try db.pragmaText("PRAGMA journal_mode") }) { modes.insert(mode) }
+                if call % 5 == 4 { try t.store.commitBulk() }
+                progress.withLock { $0 = call }
+                usleep(20_000)
+            }
+        }
+        var stored: Bool?
+        for _ in 0..<500 {
+            stored = tapped.withLock { $0 }
+            if stored != nil { break }
+            usleep(10_000)
+        }
+        #expect(modes.contains("truncate"), "the load never left WAL mode: \(modes)")
+        #expect(stored == true, "the booth could not open the store or store its tap")
+        let reopened = try t.reopen()
+        #expect(try reopened.leadCount() == calls * 100 + 1)
+        #expect(try reopened.withDatabase { (db) throws(StoreError) in try db.pragmaText("PRAGMA journal_mode") } == "wal")
+        #expect(try reopened.withDatabase { (db) throws(StoreError) in try db.pragmaText("PRAGMA integrity_check") } == "ok")
     }
 
     /// Inside a bulk load, captures become visible (committed) at `commitBulk()`; a capture
