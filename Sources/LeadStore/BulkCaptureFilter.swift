@@ -10,12 +10,31 @@ import Leads
 /// lookup. If another connection commits in between (`PRAGMA data_version` moves), the
 /// sets are dropped and loaded again.
 final class BulkCaptureFilter {
-    private struct EventSets {
-        var hashes: Set<UInt64>
-        var keys: Set<Int>
+    /// One event's sets. A class so a capture looks its event up once, not per question.
+    final class EventSets {
+        fileprivate var hashes: Set<UInt64>
+        fileprivate var keys: Set<Int>
+
+        fileprivate init(capacity: Int) {
+            hashes = Set(minimumCapacity: capacity)
+            keys = Set(minimumCapacity: capacity)
+        }
+
+        /// False when the content hash (its `prefix`) is certainly not stored.
+        func mayHaveSeen(_ hashPrefix: UInt64) -> Bool { hashes.contains(hashPrefix) }
+
+        /// False when no lead certainly has this dedupe key (its `hashValue`).
+        func mayHaveLead(_ keyHash: Int) -> Bool { keys.contains(keyHash) }
+
+        func stored(hashPrefix: UInt64, keyHash: Int?) {
+            hashes.insert(hashPrefix)
+            if let keyHash { keys.insert(keyHash) }
+        }
     }
 
     private var events: [String: EventSets] = [:]
+    /// The event asked for last (an import has one): its sets without a dictionary lookup.
+    private var last: (event: String, sets: EventSets?)?
     private var dataVersion: Int?
     /// Above this many stored captures for an event, lookups are cheaper than the sets.
     static let maximumLoaded = 2_000_000
@@ -28,29 +47,21 @@ final class BulkCaptureFilter {
         let now = version.int(0)
         if now != dataVersion {
             events.removeAll()
+            last = nil
             dataVersion = now
         }
     }
 
-    /// False when the content hash is certainly not stored for the event.
-    func mayHaveSeen(_ contentHash: String, event: String, db: SQLiteDatabase) throws(StoreError) -> Bool {
-        guard let sets = try sets(for: event, db: db) else { return true }
-        return sets.hashes.contains(Self.prefix(contentHash))
+    /// The event's sets, loaded on first use; nil when the event has too many captures to
+    /// hold (every capture then gets the real lookups).
+    func sets(for event: String, db: SQLiteDatabase) throws(StoreError) -> EventSets? {
+        if let last, last.event == event { return last.sets }
+        let sets = try load(event, db: db)
+        last = (event, sets)
+        return sets
     }
 
-    /// False when no lead of the event certainly has this dedupe key.
-    func mayHaveLead(_ key: String, event: String, db: SQLiteDatabase) throws(StoreError) -> Bool {
-        guard let sets = try sets(for: event, db: db) else { return true }
-        return sets.keys.contains(key.hashValue)
-    }
-
-    func stored(contentHash: String, dedupeKey: String?, event: String) {
-        guard events[event] != nil else { return }
-        events[event]!.hashes.insert(Self.prefix(contentHash))
-        if let dedupeKey { events[event]!.keys.insert(dedupeKey.hashValue) }
-    }
-
-    private func sets(for event: String, db: SQLiteDatabase) throws(StoreError) -> EventSets? {
+    private func load(_ event: String, db: SQLiteDatabase) throws(StoreError) -> EventSets? {
         if let loaded = events[event] { return loaded }
         let count = try db.prepared("SELECT count(*) FROM captures_seen WHERE event = ?")
         try count.bind(1, event)
@@ -58,7 +69,7 @@ final class BulkCaptureFilter {
         let stored = count.int(0) ?? 0
         count.reset()
         guard stored <= Self.maximumLoaded else { return nil }
-        var sets = EventSets(hashes: Set(minimumCapacity: stored), keys: Set(minimumCapacity: stored))
+        let sets = EventSets(capacity: stored)
         let hashes = try db.prepared("SELECT content_hash FROM captures_seen WHERE event = ?")
         try hashes.bind(1, event)
         while try hashes.step() { if let hash = hashes.text(0) { sets.hashes.insert(Self.prefix(hash)) } }

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import Leads
 
@@ -147,7 +148,7 @@ extension LeadStore {
     public func capture(_ candidates: [LeadCandidate]) throws(StoreError) -> [CaptureOutcome] {
         var outcomes: [CaptureOutcome] = []
         outcomes.reserveCapacity(candidates.count)
-        try capture(candidates) { (index, stored) in
+        try capture([candidates.map(PreparedCapture.init)]) { (index, stored) in
             switch stored {
             case .created: outcomes.append(.created(candidates[index].lead))
             case .merged(let lead): outcomes.append(.merged(into: lead))
@@ -158,9 +159,9 @@ extension LeadStore {
     }
 
     /// Stores captures as `capture(_:)` does and only counts what happened: an import
-    /// needs no copy of each new lead.
-    /// The candidates come in groups (one per file) so that gathering a batch copies none.
-    public func captureCounting(_ groups: [[LeadCandidate]]) throws(StoreError) -> CaptureCounts {
+    /// needs no copy of each new lead. Its decode threads prepare the captures.
+    /// The captures come in groups (one per file) so that gathering a batch copies none.
+    public func captureCounting(_ groups: [[PreparedCapture]]) throws(StoreError) -> CaptureCounts {
         var counts = CaptureCounts()
         try capture(groups) { (_, stored) in
             switch stored {
@@ -172,13 +173,9 @@ extension LeadStore {
         return counts
     }
 
-    private func capture(_ candidates: [LeadCandidate], _ report: (Int, Stored) -> Void) throws(StoreError) {
-        try capture([candidates], report)
-    }
-
     /// All of `groups` in one transaction, in order; `report` gets each capture's index
     /// (counted across groups) and what it did.
-    private func capture(_ groups: [[LeadCandidate]], _ report: (Int, Stored) -> Void) throws(StoreError) {
+    private func capture(_ groups: [[PreparedCapture]], _ report: (Int, Stored) -> Void) throws(StoreError) {
         try withDatabase { (db) throws(StoreError) in
             try db.transaction { () throws(StoreError) in
                 try db.bulkFilter?.revalidate(db)
@@ -186,11 +183,11 @@ extension LeadStore {
                 let nowText = Timestamp.format(now)
                 var index = 0
                 for group in groups {
-                    // Through a buffer pointer: `for candidate in group` copied each
-                    // candidate, retaining and releasing every string of its lead.
-                    try group.withUnsafeBufferPointer { (candidates) throws(StoreError) in
-                        for candidate in candidates.indices {
-                            report(index, try captureOne(candidates[candidate], now: now, nowText: nowText, db: db))
+                    // Through a buffer pointer: `for capture in group` copied each capture,
+                    // retaining and releasing every string of its lead.
+                    try group.withUnsafeBufferPointer { (captures) throws(StoreError) in
+                        for capture in captures.indices {
+                            report(index, try captureOne(captures[capture], now: now, nowText: nowText, db: db))
                             index += 1
                         }
                     }
@@ -208,59 +205,82 @@ extension LeadStore {
 
     /// One capture: two lookups (skipped when a bulk load knows the answer), then a new
     /// lead (row, created event, outbox item) or a merge, then the content hash.
-    /// Statements are bound value by value: this runs 100,000 times in a big import.
-    private func captureOne(_ candidate: borrowing LeadCandidate, now: Date, nowText: String,
+    /// This runs 100,000 times in a big import: a new lead's values are bound straight from
+    /// the prepared bytes.
+    private func captureOne(_ prepared: borrowing PreparedCapture, now: Date, nowText: String,
                             db: SQLiteDatabase) throws(StoreError) -> Stored {
-        let lead = candidate.lead
-        if try db.bulkFilter?.mayHaveSeen(candidate.contentHash, event: lead.event, db: db) ?? true {
+        let candidate = prepared.candidate
+        let event = candidate.lead.event
+        // In a bulk load, the filter knows most captures are new: no lookups for those.
+        let filter = try db.bulkFilter?.sets(for: event, db: db)
+        if filter?.mayHaveSeen(prepared.hashPrefix) ?? true {
             let seen = try db.prepared("SELECT lead_id FROM captures_seen WHERE event = ? AND content_hash = ?")
-            try seen.bind(1, lead.event)
+            try seen.bind(1, event)
             try seen.bind(2, candidate.contentHash)
             let already = try seen.step() ? seen.text(0) : nil
             seen.reset()
             if let already { return .alreadyCaptured(already) }
         }
-        let stored: Stored
-        let leadID: String
-        if let key = candidate.dedupeKey, try db.bulkFilter?.mayHaveLead(key, event: lead.event, db: db) ?? true,
-           var existing = try leadRow(event: lead.event, dedupeKey: key, db: db) {
+        defer { filter?.stored(hashPrefix: prepared.hashPrefix, keyHash: prepared.keyHash) }
+        if let key = candidate.dedupeKey, prepared.keyHash.map({ filter?.mayHaveLead($0) ?? true }) ?? true,
+           var existing = try leadRow(event: event, dedupeKey: key, db: db) {
+            let lead = candidate.lead
             existing.mergedCaptures.append(Capture(capturedAt: lead.capturedAt, source: lead.source, raw: lead.raw))
             existing.contact = existing.contact.merged(with: lead.contact)
             try updateLeadRow(existing, db: db, at: now)
             let change: [String: Any] = ["captured_at": Timestamp.format(lead.capturedAt),
                                          "channel": lead.source.channel.rawValue, "format": lead.source.format]
             try appendEvent(leadID: existing.id, kind: "merged", data: change, at: now, db: db)
-            stored = .merged(existing)
-            leadID = existing.id
-        } else {
-            let capturedAt = Timestamp.format(lead.capturedAt)
-            let insert = try db.prepared("""
-                INSERT INTO leads (id, event, rep, owner, status, due_at, captured_at, updated_at, dedupe_key, has_note, json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            try insert.bind(1, lead.id)
-            try insert.bind(2, lead.event)
-            try insert.bind(3, lead.rep)
-            try insert.bind(4, lead.owner)
-            try insert.bind(5, lead.status.rawValue)
-            try insert.bind(6, Timestamp.format(lead.nextAction.due))
-            try insert.bind(7, capturedAt)
-            try insert.bind(8, nowText)
-            try insert.bind(9, candidate.dedupeKey)
-            try insert.bind(10, lead.note == nil ? 0 : 1)
-            try insert.bind(11, utf8: candidate.leadJSON ?? LeadJSON.encodeUTF8(lead))
-            try insert.runBound()
-            try appendEvent(leadID: lead.id, kind: "created", json: "{}", at: lead.capturedAt, atText: capturedAt, db: db)
-            stored = .created
-            leadID = lead.id
+            let remember = try db.prepared("INSERT INTO captures_seen (event, content_hash, lead_id) VALUES (?, ?, ?)")
+            try remember.bind(1, event)
+            try remember.bind(2, candidate.contentHash)
+            try remember.bind(3, existing.id)
+            try remember.runBound()
+            return .merged(existing)
         }
+        try insertNewLead(prepared, nowText: nowText, db: db)
+        return .created
+    }
+
+    /// A new lead's row, its created event, its outbox item and its content hash, every
+    /// value bound in place from the prepared bytes (unbound again before they go).
+    private func insertNewLead(_ prepared: borrowing PreparedCapture, nowText: String, db: SQLiteDatabase) throws(StoreError) {
+        let insert = try db.prepared("""
+            INSERT INTO leads (id, event, rep, owner, status, due_at, captured_at, updated_at, dedupe_key, has_note, json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let event = try db.prepared("INSERT INTO lead_events (id, lead_id, kind, at, data) VALUES (?, ?, ?, ?, ?)")
+        let queued = try db.prepared("INSERT INTO outbox (event_seq, lead_id) VALUES (?, ?)")
         let remember = try db.prepared("INSERT INTO captures_seen (event, content_hash, lead_id) VALUES (?, ?, ?)")
-        try remember.bind(1, lead.event)
-        try remember.bind(2, candidate.contentHash)
-        try remember.bind(3, leadID)
-        try remember.runBound()
-        db.bulkFilter?.stored(contentHash: candidate.contentHash, dedupeKey: candidate.dedupeKey, event: lead.event)
-        return stored
+        defer { for statement in [insert, event, queued, remember] { sqlite3_clear_bindings(statement.handle) } }
+        try prepared.fields.withUnsafeBufferPointer { (fields) throws(StoreError) in
+            try insert.bind(1, .id, of: prepared, in: fields)
+            try insert.bind(2, .event, of: prepared, in: fields)
+            try insert.bind(3, .rep, of: prepared, in: fields)
+            try insert.bind(4, .owner, of: prepared, in: fields)
+            try insert.bind(5, .status, of: prepared, in: fields)
+            try insert.bind(6, .dueAt, of: prepared, in: fields)
+            try insert.bind(7, .capturedAt, of: prepared, in: fields)
+            try insert.bind(8, nowText)
+            if prepared.hasDedupeKey { try insert.bind(9, .dedupeKey, of: prepared, in: fields) } else { try insert.bind(9, nil as String?) }
+            try insert.bind(10, prepared.hasNote ? 1 : 0)
+            try insert.runBound(binding: 11, utf8: prepared.candidate.leadJSON ?? LeadJSON.encodeUTF8(prepared.candidate.lead))
+
+            try event.bind(1, .createdEventID, of: prepared, in: fields)
+            try event.bind(2, .id, of: prepared, in: fields)
+            try event.bind(3, static: "created")
+            try event.bind(4, .capturedAt, of: prepared, in: fields)
+            try event.bind(5, static: "{}")
+            try event.runBound()
+            try queued.bind(1, db.lastInsertRowID)
+            try queued.bind(2, .id, of: prepared, in: fields)
+            try queued.runBound()
+
+            try remember.bind(1, .event, of: prepared, in: fields)
+            try remember.bind(2, .contentHash, of: prepared, in: fields)
+            try remember.bind(3, .id, of: prepared, in: fields)
+            try remember.runBound()
+        }
     }
 
     func leadRow(event: String, dedupeKey: String, db: SQLiteDatabase) throws(StoreError) -> Lead? {

@@ -6,7 +6,14 @@ final class SQLiteDatabase {
     let handle: OpaquePointer
     private var statements: [String: SQLiteStatement] = [:]
 
+    /// Process-wide settings, applied once before the first connection opens.
+    private static let configured: Void = {
+        // Fails harmlessly (SQLITE_MISUSE) if something else initialized SQLite first.
+        _ = leadgate_sqlite3_disable_memstatus()
+    }()
+
     init(path: String) throws(StoreError) {
+        _ = Self.configured
         var db: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
         let rc = sqlite3_open_v2(path, &db, flags, nil)
@@ -218,13 +225,22 @@ final class SQLiteStatement {
         if rc != SQLITE_OK { try database.check(rc, function: "sqlite3_bind_text") }
     }
 
-    /// Binds UTF-8 bytes as text.
-    func bind(_ index: Int32, utf8: [UInt8]) throws(StoreError) {
-        let rc = utf8.withUnsafeBufferPointer { bytes -> Int32 in
-            guard let base = bytes.baseAddress, bytes.count > 0 else { return sqlite3_bind_text(handle, index, "", 0, Self.transient) }
-            return sqlite3_bind_text(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), Self.transient)
+    /// Binds UTF-8 bytes as text without SQLite copying them, runs the statement and
+    /// resets it: the bytes are only read while it runs (a lead's JSON, 1.5 KB, was
+    /// copied into a buffer of SQLite's own first).
+    func runBound(binding index: Int32, utf8: [UInt8]) throws(StoreError) {
+        try utf8.withUnsafeBufferPointer { (bytes) throws(StoreError) in
+            let rc: Int32
+            if let base = bytes.baseAddress, bytes.count > 0 {
+                rc = sqlite3_bind_text(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
+            } else {
+                rc = sqlite3_bind_text(handle, index, "", 0, Self.transient)
+            }
+            if rc != SQLITE_OK { try database.check(rc, function: "sqlite3_bind_text") }
+            // Nothing may stay bound to the bytes once they are gone.
+            defer { sqlite3_bind_null(handle, index) }
+            try runBound()
         }
-        if rc != SQLITE_OK { try database.check(rc, function: "sqlite3_bind_text") }
     }
 
     func bind(_ index: Int32, _ text: String?) throws(StoreError) {

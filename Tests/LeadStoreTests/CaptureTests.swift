@@ -227,16 +227,16 @@ import Testing
     @Test func aBulkLoadStillFindsEarlierLeadsAndOtherWritersLeads() throws {
         let t = try TemporaryStore()
         let other = try t.reopen()
-        func person(_ name: String, raw: String) -> LeadCandidate {
-            Cards.candidate(Cards.contact(name: name, emails: ["\(name.lowercased())@acme.example"]), raw: raw)
+        func person(_ name: String, raw: String) -> PreparedCapture {
+            PreparedCapture(Cards.candidate(Cards.contact(name: name, emails: ["\(name.lowercased())@acme.example"]), raw: raw))
         }
-        _ = try t.store.capture([person("Ann", raw: "ann 1")])
+        _ = try t.store.capture([person("Ann", raw: "ann 1").candidate])
         let counts = try t.store.bulkLoad { () throws(StoreError) -> [CaptureCounts] in
             var counts: [CaptureCounts] = []
             counts.append(try t.store.captureCounting([[person("Ann", raw: "ann 2"), person("Bob", raw: "bob 1")]]))
             try t.store.commitBulk()
             // Another process (a booth) stores Cy while the import is between commits.
-            _ = try other.capture([person("Cy", raw: "cy 1")])
+            _ = try other.capture([person("Cy", raw: "cy 1").candidate])
             counts.append(try t.store.captureCounting([[person("Cy", raw: "cy 2"), person("Bob", raw: "bob 1")],
                                                       [person("Bob", raw: "bob 2")]]))
             return counts
