@@ -259,10 +259,15 @@ public final class ImportJob: Sendable {
                                             file: input == .standardInput ? nil : origin)
             // Each lead's JSON and row values are made here, off the single writer. Moved
             // out one by one (a map copied every candidate: a retain per string of its lead).
-            var prepared: [PreparedCapture] = []
-            prepared.reserveCapacity(result.candidates.count)
-            while let candidate = result.candidates.popLast() { prepared.append(PreparedCapture(candidate)) }
-            prepared.reverse()
+            let count = result.candidates.count
+            let prepared = [PreparedCapture](unsafeUninitializedCapacity: count) { buffer, initialized in
+                var index = count
+                while let candidate = result.candidates.popLast() {
+                    index -= 1
+                    (buffer.baseAddress! + index).initialize(to: PreparedCapture(candidate))
+                }
+                initialized = count
+            }
             return Decoded(candidates: prepared, rejects: result.rejects)
         } catch {
             return Decoded(rejects: [builder.reject(bytes, origin: origin, issue: error)])

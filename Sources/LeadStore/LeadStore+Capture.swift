@@ -186,8 +186,9 @@ extension LeadStore {
                     // Through a buffer pointer: `for capture in group` copied each capture,
                     // retaining and releasing every string of its lead.
                     try group.withUnsafeBufferPointer { (captures) throws(StoreError) in
-                        for capture in captures.indices {
-                            report(index, try captureOne(captures[capture], now: now, nowText: nowText, db: db))
+                        guard let first = captures.baseAddress else { return }
+                        for offset in captures.indices {
+                            report(index, try captureOne(first + offset, now: now, nowText: nowText, db: db))
                             index += 1
                         }
                     }
@@ -207,44 +208,53 @@ extension LeadStore {
     /// lead (row, created event, outbox item) or a merge, then the content hash.
     /// This runs 100,000 times in a big import: a new lead's values are bound straight from
     /// the prepared bytes.
-    private func captureOne(_ prepared: borrowing PreparedCapture, now: Date, nowText: String,
+    /// The capture comes by pointer: passed as a value (even `borrowing`), each one was
+    /// copied, a retain and a release per string of its lead. Only what a path needs is read.
+    private func captureOne(_ prepared: UnsafePointer<PreparedCapture>, now: Date, nowText: String,
                             db: SQLiteDatabase) throws(StoreError) -> Stored {
-        let candidate = prepared.candidate
-        let event = candidate.lead.event
+        let event = prepared.pointee.candidate.lead.event
         // In a bulk load, the filter knows most captures are new: no lookups for those.
         let filter = try db.bulkFilter?.sets(for: event, db: db)
-        if filter?.mayHaveSeen(prepared.hashPrefix) ?? true {
+        let hashPrefix = prepared.pointee.hashPrefix
+        let keyHash = prepared.pointee.keyHash
+        if filter?.mayHaveSeen(hashPrefix) ?? true {
             let seen = try db.prepared("SELECT lead_id FROM captures_seen WHERE event = ? AND content_hash = ?")
             try seen.bind(1, event)
-            try seen.bind(2, candidate.contentHash)
+            try seen.bind(2, prepared.pointee.candidate.contentHash)
             let already = try seen.step() ? seen.text(0) : nil
             seen.reset()
             if let already { return .alreadyCaptured(already) }
         }
-        defer { filter?.stored(hashPrefix: prepared.hashPrefix, keyHash: prepared.keyHash) }
-        if let key = candidate.dedupeKey, prepared.keyHash.map({ filter?.mayHaveLead($0) ?? true }) ?? true,
-           var existing = try leadRow(event: event, dedupeKey: key, db: db) {
-            let lead = candidate.lead
-            existing.mergedCaptures.append(Capture(capturedAt: lead.capturedAt, source: lead.source, raw: lead.raw))
-            existing.contact = existing.contact.merged(with: lead.contact)
-            try updateLeadRow(existing, db: db, at: now)
-            let change: [String: Any] = ["captured_at": Timestamp.format(lead.capturedAt),
-                                         "channel": lead.source.channel.rawValue, "format": lead.source.format]
-            try appendEvent(leadID: existing.id, kind: "merged", data: change, at: now, db: db)
-            let remember = try db.prepared("INSERT INTO captures_seen (event, content_hash, lead_id) VALUES (?, ?, ?)")
-            try remember.bind(1, event)
-            try remember.bind(2, candidate.contentHash)
-            try remember.bind(3, existing.id)
-            try remember.runBound()
-            return .merged(existing)
+        defer { filter?.stored(hashPrefix: hashPrefix, keyHash: keyHash) }
+        if keyHash.map({ filter?.mayHaveLead($0) ?? true }) ?? false {
+            if let merged = try mergeIfKnown(prepared.pointee.candidate, now: now, db: db) { return .merged(merged) }
         }
         try insertNewLead(prepared, nowText: nowText, db: db)
         return .created
     }
 
+    /// Adds the capture to the lead of the same person at its event, if there is one.
+    private func mergeIfKnown(_ candidate: LeadCandidate, now: Date, db: SQLiteDatabase) throws(StoreError) -> Lead? {
+        let event = candidate.lead.event
+        guard let key = candidate.dedupeKey, var existing = try leadRow(event: event, dedupeKey: key, db: db) else { return nil }
+        let lead = candidate.lead
+        existing.mergedCaptures.append(Capture(capturedAt: lead.capturedAt, source: lead.source, raw: lead.raw))
+        existing.contact = existing.contact.merged(with: lead.contact)
+        try updateLeadRow(existing, db: db, at: now)
+        let change: [String: Any] = ["captured_at": Timestamp.format(lead.capturedAt),
+                                     "channel": lead.source.channel.rawValue, "format": lead.source.format]
+        try appendEvent(leadID: existing.id, kind: "merged", data: change, at: now, db: db)
+        let remember = try db.prepared("INSERT INTO captures_seen (event, content_hash, lead_id) VALUES (?, ?, ?)")
+        try remember.bind(1, event)
+        try remember.bind(2, candidate.contentHash)
+        try remember.bind(3, existing.id)
+        try remember.runBound()
+        return existing
+    }
+
     /// A new lead's row, its created event, its outbox item and its content hash, every
     /// value bound in place from the prepared bytes (unbound again before they go).
-    private func insertNewLead(_ prepared: borrowing PreparedCapture, nowText: String, db: SQLiteDatabase) throws(StoreError) {
+    private func insertNewLead(_ capture: UnsafePointer<PreparedCapture>, nowText: String, db: SQLiteDatabase) throws(StoreError) {
         let insert = try db.prepared("""
             INSERT INTO leads (id, event, rep, owner, status, due_at, captured_at, updated_at, dedupe_key, has_note, json)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -252,33 +262,39 @@ extension LeadStore {
         let event = try db.prepared("INSERT INTO lead_events (id, lead_id, kind, at, data) VALUES (?, ?, ?, ?, ?)")
         let queued = try db.prepared("INSERT INTO outbox (event_seq, lead_id) VALUES (?, ?)")
         let remember = try db.prepared("INSERT INTO captures_seen (event, content_hash, lead_id) VALUES (?, ?, ?)")
-        defer { for statement in [insert, event, queued, remember] { sqlite3_clear_bindings(statement.handle) } }
-        try prepared.fields.withUnsafeBufferPointer { (fields) throws(StoreError) in
-            try insert.bind(1, .id, of: prepared, in: fields)
-            try insert.bind(2, .event, of: prepared, in: fields)
-            try insert.bind(3, .rep, of: prepared, in: fields)
-            try insert.bind(4, .owner, of: prepared, in: fields)
-            try insert.bind(5, .status, of: prepared, in: fields)
-            try insert.bind(6, .dueAt, of: prepared, in: fields)
-            try insert.bind(7, .capturedAt, of: prepared, in: fields)
+        defer {
+            sqlite3_clear_bindings(insert.handle)
+            sqlite3_clear_bindings(event.handle)
+            sqlite3_clear_bindings(queued.handle)
+            sqlite3_clear_bindings(remember.handle)
+        }
+        try capture.pointee.fields.withUnsafeBufferPointer { (bytes) throws(StoreError) in
+            let fields = PreparedCapture.FieldView(bytes: bytes, ends: capture.pointee.ends)
+            try insert.bind(1, fields, .id)
+            try insert.bind(2, fields, .event)
+            try insert.bind(3, fields, .rep)
+            try insert.bind(4, fields, .owner)
+            try insert.bind(5, fields, .status)
+            try insert.bind(6, fields, .dueAt)
+            try insert.bind(7, fields, .capturedAt)
             try insert.bind(8, nowText)
-            if prepared.hasDedupeKey { try insert.bind(9, .dedupeKey, of: prepared, in: fields) } else { try insert.bind(9, nil as String?) }
-            try insert.bind(10, prepared.hasNote ? 1 : 0)
-            try insert.runBound(binding: 11, utf8: prepared.candidate.leadJSON ?? LeadJSON.encodeUTF8(prepared.candidate.lead))
+            if capture.pointee.hasDedupeKey { try insert.bind(9, fields, .dedupeKey) } else { try insert.bind(9, nil as String?) }
+            try insert.bind(10, capture.pointee.hasNote ? 1 : 0)
+            try insert.runBound(binding: 11, utf8: capture.pointee.candidate.leadJSON ?? LeadJSON.encodeUTF8(capture.pointee.candidate.lead))
 
-            try event.bind(1, .createdEventID, of: prepared, in: fields)
-            try event.bind(2, .id, of: prepared, in: fields)
+            try event.bind(1, fields, .createdEventID)
+            try event.bind(2, fields, .id)
             try event.bind(3, static: "created")
-            try event.bind(4, .capturedAt, of: prepared, in: fields)
+            try event.bind(4, fields, .capturedAt)
             try event.bind(5, static: "{}")
             try event.runBound()
             try queued.bind(1, db.lastInsertRowID)
-            try queued.bind(2, .id, of: prepared, in: fields)
+            try queued.bind(2, fields, .id)
             try queued.runBound()
 
-            try remember.bind(1, .event, of: prepared, in: fields)
-            try remember.bind(2, .contentHash, of: prepared, in: fields)
-            try remember.bind(3, .id, of: prepared, in: fields)
+            try remember.bind(1, fields, .event)
+            try remember.bind(2, fields, .contentHash)
+            try remember.bind(3, fields, .id)
             try remember.runBound()
         }
     }

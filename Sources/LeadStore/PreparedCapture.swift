@@ -25,54 +25,61 @@ public struct PreparedCapture: Sendable {
 
     /// Also makes the lead's JSON if the candidate has none yet.
     public init(_ candidate: consuming LeadCandidate) {
-        var candidate = candidate
         if candidate.leadJSON == nil { candidate.encodeJSON() }
-        let lead = candidate.lead
-        let values: [String] = [
-            lead.id, lead.event, lead.rep, lead.owner, lead.status.rawValue, Timestamp.format(lead.nextAction.due),
-            Timestamp.format(lead.capturedAt), candidate.dedupeKey ?? "", candidate.contentHash,
-            // The created event is stamped with the capture time; its id sorts the same way.
-            LeadID.make(at: lead.capturedAt),
-        ]
         var fields: [UInt8] = []
-        fields.reserveCapacity(values.reduce(0) { $0 + $1.utf8.count })
+        fields.reserveCapacity(320)
         var ends = SIMD16<UInt32>()
-        for (index, value) in values.enumerated() {
+        // Straight from the candidate's strings: a copy of its lead cost a retain a string.
+        func add(_ value: String, _ field: Field) {
             fields.append(contentsOf: value.utf8)
-            ends[index] = UInt32(fields.count)
+            ends[field.rawValue] = UInt32(fields.count)
         }
-        self.candidate = candidate
+        add(candidate.lead.id, .id)
+        add(candidate.lead.event, .event)
+        add(candidate.lead.rep, .rep)
+        add(candidate.lead.owner, .owner)
+        add(candidate.lead.status.rawValue, .status)
+        add(Timestamp.format(candidate.lead.nextAction.due), .dueAt)
+        add(Timestamp.format(candidate.lead.capturedAt), .capturedAt)
+        add(candidate.dedupeKey ?? "", .dedupeKey)
+        add(candidate.contentHash, .contentHash)
+        // The created event is stamped with the capture time; its id sorts the same way.
+        add(LeadID.make(at: candidate.lead.capturedAt), .createdEventID)
         self.fields = fields
         self.ends = ends
         hasDedupeKey = candidate.dedupeKey != nil
-        hasNote = lead.note != nil
+        hasNote = candidate.lead.note != nil
         hashPrefix = BulkCaptureFilter.prefix(candidate.contentHash)
         keyHash = candidate.dedupeKey?.hashValue
+        self.candidate = candidate
     }
 
     /// The bytes made ahead of time: the lead's JSON and the row values.
     public var preparedByteCount: Int { (candidate.leadJSON?.count ?? 0) + fields.count }
 
-    /// Where field `field` lies in `fields`.
-    func range(_ field: Field) -> Range<Int> {
-        let index = field.rawValue
-        return (index == 0 ? 0 : Int(ends[index - 1]))..<Int(ends[index])
+    /// The fields' bytes in place, for binding while the capture's buffer is held.
+    struct FieldView {
+        let bytes: UnsafeBufferPointer<UInt8>
+        let ends: SIMD16<UInt32>
+
+        /// Where field `field` starts, and its length.
+        func text(_ field: Field) -> (start: UnsafePointer<CChar>, count: Int32) {
+            let index = field.rawValue
+            let start = index == 0 ? 0 : Int(ends[index - 1])
+            let end = Int(ends[index])
+            // An empty field still gets a valid address (a null one would bind NULL).
+            let base = UnsafeRawPointer(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!)
+            return ((base + start).assumingMemoryBound(to: CChar.self), Int32(end - start))
+        }
     }
 }
 
 extension SQLiteStatement {
-    /// Binds a field of a prepared capture without copying it. Only valid while `fields`
-    /// (the capture's buffer) is held, until the statement has run.
-    func bind(_ index: Int32, _ field: PreparedCapture.Field, of capture: borrowing PreparedCapture,
-              in fields: UnsafeBufferPointer<UInt8>) throws(StoreError) {
-        let range = capture.range(field)
-        let rc: Int32
-        if range.isEmpty {
-            rc = sqlite3_bind_text(handle, index, "", 0, nil)
-        } else {
-            rc = sqlite3_bind_text(handle, index, UnsafeRawPointer(fields.baseAddress! + range.lowerBound).assumingMemoryBound(to: CChar.self),
-                                   Int32(range.count), nil)
-        }
+    /// Binds a field of a prepared capture without copying it: only valid while its
+    /// buffer is held, until the statement has run.
+    func bind(_ index: Int32, _ fields: PreparedCapture.FieldView, _ field: PreparedCapture.Field) throws(StoreError) {
+        let text = fields.text(field)
+        let rc = sqlite3_bind_text(handle, index, text.start, text.count, nil)
         if rc != SQLITE_OK { try database.check(rc, function: "sqlite3_bind_text") }
     }
 
