@@ -49,19 +49,39 @@ struct JSONWriter {
     }
 
     mutating func string(_ s: String) {
+        // A native string lends its bytes without a copy (`var s = s; s.withUTF8` retained it).
+        if let done: Void = s.utf8.withContiguousStorageIfAvailable({ string(utf8: $0) }) { return done }
         var s = s
         s.withUTF8 { string(utf8: $0) }
+    }
+
+    /// True if no byte needs escaping: none below 0x20, no `"` and no `\`. Eight bytes at
+    /// a time (the usual "has a byte less than n / equal to c" word tricks, exact as a yes
+    /// or no), as most values are long runs of plain text.
+    @inline(__always) static func isClean(_ u: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = u.baseAddress else { return true }
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var i = 0
+        while i + 8 <= u.count {
+            let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            let below = (x &- ones &* 0x20) & ~x & highs
+            let quote = x ^ (ones &* 0x22), backslash = x ^ (ones &* 0x5C)
+            let special = below | ((quote &- ones) & ~quote & highs) | ((backslash &- ones) & ~backslash & highs)
+            if special != 0 { return false }
+            i += 8
+        }
+        while i < u.count {
+            let b = base[i]
+            if b < 0x20 || b == 0x22 || b == 0x5C { return false }
+            i += 1
+        }
+        return true
     }
 
     private mutating func string(utf8 u: UnsafeBufferPointer<UInt8>) {
         out.append(0x22)
         // Most values need no escaping: copy them whole.
-        var clean = true
-        for b in u where b < 0x20 || b == 0x22 || b == 0x5C {
-            clean = false
-            break
-        }
-        if clean {
+        if Self.isClean(u) {
             out.append(contentsOf: u)
             out.append(0x22)
             return

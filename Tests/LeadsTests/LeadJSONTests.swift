@@ -33,6 +33,30 @@ import Testing
         }
     }
 
+    /// Values are checked for bytes to escape eight at a time: a special byte at any
+    /// position, before, inside or after a word, and next to multi-byte UTF-8, still gets
+    /// escaped, and plain text of any length comes through as it was.
+    @Test func escapesASpecialByteAtAnyPosition() throws {
+        for special in ["\"", "\\", "\n", "\r", "\t", "\u{1}", "\u{1F}"] {
+            for length in [0, 1, 7, 8, 9, 15, 16, 17, 24] {
+                for position in 0...length {
+                    var name = String(repeating: "é", count: length / 2) + String(repeating: "a", count: length - length / 2)
+                    name.insert(contentsOf: special, at: name.index(name.startIndex, offsetBy: position))
+                    var lead = Self.sampleLead(merged: false)
+                    lead.contact.fullName = name
+                    let object = try #require(try JSONSerialization.jsonObject(with: Data(LeadJSON.encode(lead).utf8)) as? [String: Any])
+                    let contact = try #require(object["contact"] as? [String: Any])
+                    #expect(contact["full_name"] as? String == name, "\(special.debugDescription) at \(position) of \(length)")
+                }
+            }
+        }
+        for plain in ["", "a", "abcdefgh", "abcdefghi", String(repeating: "Ünïcödé ~", count: 9)] {
+            var lead = Self.sampleLead(merged: false)
+            lead.contact.fullName = plain
+            #expect(LeadJSON.encode(lead).contains("\"full_name\":\"\(plain)\""))
+        }
+    }
+
     @Test func roundTripsThroughTheDecoder() throws {
         let lead = Self.sampleLead()
         let decoded = try JSONDecoder().decode(Lead.self, from: Data(LeadJSON.encode(lead).utf8))
