@@ -40,16 +40,23 @@ public final class LeadStore: @unchecked Sendable {
         // 1.5 KB, and bigger pages meant fewer splits and writes; an import of 100,000
         // cards spent 15% less time in its writer thread than with 4 KiB pages.
         try database.execute("PRAGMA page_size=\(Self.pageSize)")
-        var attempts = 0
-        while true {
-            do {
-                try database.execute("PRAGMA journal_mode=WAL")
-                break
-            } catch where (error.resultCode ?? 0) & 0xFF == SQLITE_BUSY && attempts < 200 {
-                attempts += 1
-                usleep(50_000)
+        // An import alone on the store runs it with a rollback journal (see `bulkLoad`) and
+        // holds its write lock almost all the time: announced as a writer, this open gets
+        // in between two of its transactions, and the import then follows it back to WAL.
+        let gate = WriterGate(storePath: path)
+        func enterWAL() throws(StoreError) {
+            var attempts = 0
+            while true {
+                do {
+                    try database.execute("PRAGMA journal_mode=WAL")
+                    return
+                } catch where (error.resultCode ?? 0) & 0xFF == SQLITE_BUSY && attempts < 200 {
+                    attempts += 1
+                    usleep(50_000)
+                }
             }
         }
+        if let gate { try gate.announced(enterWAL) } else { try enterWAL() }
         // FULL: the WAL is fsync'd at every commit, so a reported capture survives a power cut.
         try database.execute("PRAGMA synchronous=FULL")
         try database.execute("PRAGMA foreign_keys=ON")
@@ -57,7 +64,7 @@ public final class LeadStore: @unchecked Sendable {
         // read back) page by page, as many bytes as the store itself during an import.
         try database.execute("PRAGMA temp_store=MEMORY")
         try migrate()
-        database.writerGate = WriterGate(storePath: path)
+        database.writerGate = gate
     }
 
     static let pageSize = 16_384
@@ -75,6 +82,9 @@ public final class LeadStore: @unchecked Sendable {
                 throw StoreError(.cannotOpen, "\(folder): \(error.localizedDescription)")
             }
         }
+        // Only a file that does not exist yet: closing any descriptor of an open store
+        // would drop the POSIX locks SQLite holds on it in this process (an import's).
+        if access(path, F_OK) == 0 { return }
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw StoreError(.cannotOpen, "\(path): \(String(cString: strerror(errno)))", function: "open")
