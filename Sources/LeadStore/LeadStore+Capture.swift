@@ -43,8 +43,9 @@ extension LeadStore {
     /// New pages then go to the database file once, instead of to the WAL and again to the
     /// file at a checkpoint; for 100,000 cards that was half the bytes written and a tenth of
     /// the CPU time. Commits stay `synchronous=FULL`: a power cut loses nothing committed.
-    /// A process opening the store meanwhile works in rollback mode until the load ends
-    /// (see `init`); a crash leaves a hot journal that the next open rolls back.
+    /// A process opening the store meanwhile switches it back to WAL between two of the
+    /// load's transactions (see `init`), and the load follows; a crash leaves a hot journal
+    /// that the next open rolls back.
     ///
     /// With another connection open (a booth, a forwarder), the switch is refused and the
     /// load stays in WAL mode. Commits then use `synchronous=NORMAL`: in WAL mode a process
