@@ -181,6 +181,21 @@ public final class ImportJob: Sendable {
         return summary
     }
 
+    /// Runs only the decode stage of an import (read, parse, normalize, prepare each
+    /// lead's JSON and row values) on the calling thread, storing nothing: for
+    /// `leadgate bench decode`, which times the part of an import that is not the store.
+    /// Returns the captures and rejects made.
+    public static func decodeOnly(_ inputs: [Input], builder: CaptureBuilder,
+                                  maximumFileSize: Int = PayloadDecoder.maximumPayload) -> (captures: Int, rejects: Int) {
+        var captures = 0, rejects = 0
+        for input in inputs {
+            let decoded = decode(input, stdin: nil, builder: builder, maximumFileSize: maximumFileSize)
+            captures += decoded.candidates.count
+            rejects += decoded.rejects.count
+        }
+        return (captures, rejects)
+    }
+
     /// Files the decoders may run ahead of the writer (memory is also bounded by bytes).
     /// At 64 they stalled whenever the writer stored a batch of 1,000 cards, and the writer
     /// then waited for them: a fifth of an import's time.

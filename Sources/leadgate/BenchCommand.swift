@@ -1,6 +1,7 @@
 import ArgumentParser
 import ContactFormats
 import Foundation
+import Gateway
 import Leads
 
 /// Speed measurements the issues set targets for. Timings are medians of several runs;
@@ -9,7 +10,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure parsing speed (see Benchmarks/ for the scripts that compare with references).",
-        subcommands: [BenchParse.self]
+        subcommands: [BenchParse.self, BenchDecode.self]
     )
 }
 
@@ -78,6 +79,47 @@ struct BenchParse: ParsableCommand {
                 cards_per_s=\(Int(Double(cards) / medianTotal)) phones=\(phones) e164=\(withE164)\n
                 """)
         }
+    }
+}
+
+struct BenchDecode: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "decode",
+        abstract: "Run an import's decode stage on PATH on one thread, storing nothing; print the median time.",
+        discussion: """
+            Reads, parses and normalizes every card file under PATH and prepares each lead's \
+            JSON and row values, as an import's decode workers do, but stores nothing: the \
+            difference from `leadgate import` is the store's share. Profile it with perf.
+            """
+    )
+
+    @Argument(help: "A card file or a folder of them (Benchmarks/make_cards.py writes one).")
+    var path: String
+
+    @Option(help: "Timed runs; the median is reported.")
+    var runs = 5
+
+    @Option(help: "Region for phone numbers without a country code.")
+    var region = "US"
+
+    func run() throws {
+        let inputs: [ImportJob.Input]
+        do { inputs = try ImportJob.expand([path]).inputs } catch { throw CommandFailure.usage(error.description).report() }
+        var times: [Double] = []
+        var made = (captures: 0, rejects: 0)
+        for _ in 0..<max(1, runs) {
+            // A cold E.164 cache each run, as a new import process has.
+            let builder = CaptureBuilder(event: "Bench", rep: "bench", policy: LeadPolicy(),
+                                         normalizer: ContactNormalizer(phoneNumbers: .withPrivateCache(region: region)))
+            let start = ContinuousClock.now
+            made = ImportJob.decodeOnly(inputs, builder: builder)
+            times.append((ContinuousClock.now - start).seconds)
+        }
+        let median = times.sorted()[times.count / 2]
+        Terminal.write("""
+            leadgate decode files=\(inputs.count) captures=\(made.captures) rejects=\(made.rejects) \
+            median_s=\(String(format: "%.4f", median)) runs=\(times.map { String(format: "%.3f", $0) })\n
+            """)
     }
 }
 
