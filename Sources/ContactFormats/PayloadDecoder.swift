@@ -143,12 +143,17 @@ public enum PayloadDecoder {
         if format == .kddi || format == .bizcard { payload.format = format.rawValue }
         do {
             if format == .vcard {
-                let result = try VCardParser().parse(bytes)
+                var result = try VCardParser().parse(bytes)
                 payload.issues = result.issues.map { PayloadIssue($0) }
-                for parsed in result.cards {
+                payload.contacts.reserveCapacity(result.cards.count)
+                // Cards are moved out, first to last (`for parsed in` copied each card: a
+                // retain per string, released again with the parse result).
+                result.cards.reverse()
+                while let parsed = result.cards.popLast() {
+                    let range = parsed.range, isTorn = parsed.isTorn
                     payload.contacts.append(DecodedContact(card: parsed.card, recordIndex: nil,
-                                                           raw: Array(bytes[parsed.range]), mediaType: "text/vcard",
-                                                           isTorn: parsed.isTorn))
+                                                           raw: Array(bytes[range]), mediaType: "text/vcard",
+                                                           isTorn: isTorn))
                 }
             } else {
                 for parsed in try ContactDecoder.decode(bytes, as: format) {

@@ -198,7 +198,9 @@ struct CardBuilder {
     var notes: [String] = []
     var isNested: Bool
 
-    mutating func finish() -> ContactCard {
+    /// The finished card. Consuming: the card moves out (returning a copy retained every
+    /// string of it, and the builder's end released them all again).
+    consuming func finish() -> ContactCard {
         if let n = nComponents {
             // 2.1 has no comma lists in N: put back the commas split off before VERSION was known.
             let is21 = card.version?.hasPrefix("2") ?? false
@@ -532,10 +534,11 @@ struct ParseState {
             if !stack.isEmpty && !agentPending {
                 // A new card before the last one ended: the last one is torn.
                 // Unwind any open nested cards too: the outermost one is the card that is torn.
-                while var torn = stack.popLast() {
-                    result.issues.append(ContactFormatError(.missingEnd, offset: torn.start))
+                while let torn = stack.popLast() {
+                    let start = torn.start
+                    result.issues.append(ContactFormatError(.missingEnd, offset: start))
                     if !torn.isNested {
-                        result.cards.append(ParsedCard(card: torn.finish(), range: torn.start..<offset, isTorn: true))
+                        result.cards.append(ParsedCard(card: torn.finish(), range: start..<offset, isTorn: true))
                     }
                 }
             }
@@ -548,14 +551,14 @@ struct ParseState {
             return
         case .end:
             guard Self.equalsIgnoringCase(raw, "VCARD") else { return }
-            guard var builder = stack.popLast() else {
+            guard let builder = stack.popLast() else {
                 result.issues.append(ContactFormatError(.unexpectedEnd, offset: offset))
                 return
             }
-            let card = builder.finish()
             // A nested AGENT card describes someone else; it is read but is not this lead.
             if !builder.isNested {
-                result.cards.append(ParsedCard(card: card, range: builder.start..<lineEnd, isTorn: false))
+                let start = builder.start
+                result.cards.append(ParsedCard(card: builder.finish(), range: start..<lineEnd, isTorn: false))
             }
             return
         case .other:

@@ -38,9 +38,12 @@ public struct CaptureBuilder: Sendable {
                                                   mediaType: mediaType(forFormat: payload.format), raw: whole,
                                                   event: event, rep: rep, receivedAt: capturedAt))
         }
-        for (index, decoded) in payload.contacts.enumerated() {
+        // By index, reading each contact in place: `for decoded in` copied every contact (a
+        // retain and a release per string of its card).
+        for index in payload.contacts.indices {
             let place = payload.contacts.count > 1 ? "card \(index + 1)" : "card"
-            if decoded.isTorn {
+            if payload.contacts[index].isTorn {
+                let decoded = payload.contacts[index]
                 let offset = payload.issues.first { $0.message.contains(ContactFormatError.Code.missingEnd.rawValue) }?.offset
                 result.rejects.append(QuarantineEntry(origin: origin, byteOffset: offset,
                                                       reason: "\(place) starting at byte \(offset ?? 0) is torn: the input ends before its END:VCARD",
@@ -48,18 +51,19 @@ public struct CaptureBuilder: Sendable {
                                                       receivedAt: capturedAt))
                 continue
             }
-            let contact = normalizer.normalize(decoded.card)
+            let contact = normalizer.normalize(payload.contacts[index].card)
             guard Self.isUsable(contact) else {
                 result.rejects.append(QuarantineEntry(origin: origin, byteOffset: nil,
                                                       reason: "\(place) holds no name, email, phone or URL",
-                                                      mediaType: decoded.mediaType, raw: decoded.raw, event: event, rep: rep,
-                                                      receivedAt: capturedAt))
+                                                      mediaType: payload.contacts[index].mediaType, raw: payload.contacts[index].raw,
+                                                      event: event, rep: rep, receivedAt: capturedAt))
                 continue
             }
-            let source = LeadSource(channel: channel, format: Self.leadFormat(decoded.card.format), file: file)
-            result.candidates.append(LeadCandidate.make(contact: contact, raw: RawPayload(mediaType: decoded.mediaType, bytes: decoded.raw),
-                                                        source: source, event: event, rep: rep, policy: policy,
-                                                        capturedAt: capturedAt))
+            result.candidates.append(LeadCandidate.make(
+                contact: contact,
+                raw: RawPayload(mediaType: payload.contacts[index].mediaType, bytes: payload.contacts[index].raw),
+                source: LeadSource(channel: channel, format: Self.leadFormat(payload.contacts[index].card.format), file: file),
+                event: event, rep: rep, policy: policy, capturedAt: capturedAt))
         }
         if payload.contacts.isEmpty && result.rejects.isEmpty {
             result.rejects.append(QuarantineEntry(origin: origin, byteOffset: nil,

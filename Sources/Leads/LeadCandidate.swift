@@ -28,21 +28,30 @@ public struct LeadCandidate: Sendable {
     }
 
     /// Builds the candidate for one card read from a tag, a file or the kiosk.
-    public static func make(contact: NormalizedContact, raw: RawPayload, source: LeadSource, event: String,
-                            rep: String, policy: LeadPolicy, capturedAt: Date = Date(), id: String? = nil) -> LeadCandidate {
-        let lead = Lead(id: id ?? LeadID.make(at: capturedAt), event: event, rep: rep, capturedAt: capturedAt,
-                        source: source, contact: contact, owner: policy.owner(for: contact, rep: rep),
-                        nextAction: policy.nextAction(capturedAt: capturedAt), raw: raw)
+    ///
+    /// Everything is read from the parts before they are moved into the lead: reading the
+    /// lead afterwards made the compiler copy it, and the contact, and the candidate.
+    public static func make(contact: consuming NormalizedContact, raw: consuming RawPayload, source: consuming LeadSource,
+                            event: String, rep: String, policy: LeadPolicy, capturedAt: Date = Date(),
+                            id: String? = nil) -> LeadCandidate {
+        let id = id ?? LeadID.make(at: capturedAt)
         var hasher = SHA256()
         hasher.update(event)
-        hasher.update([0])
+        hasher.update(Self.separator)
         hasher.update(raw.bytes)
         // An import of the same bytes is the same capture; a second tap of the same card is
         // a new one (kept in the lead's merged captures), so taps hash their own id too.
-        if source.channel != .import { hasher.update([0]); hasher.update(lead.id) }
-        return LeadCandidate(lead: lead, dedupeKey: dedupeKey(contact: contact, tagUID: source.tagUID),
-                             contentHash: hasher.finalizeHex())
+        if source.channel != .import { hasher.update(Self.separator); hasher.update(id) }
+        let key = dedupeKey(contact: contact, tagUID: source.tagUID)
+        let owner = policy.owner(for: contact, rep: rep)
+        let contentHash = hasher.finalizeHex()
+        let nextAction = policy.nextAction(capturedAt: capturedAt)
+        return LeadCandidate(lead: Lead(id: id, event: event, rep: rep, capturedAt: capturedAt, source: source,
+                                        contact: contact, owner: owner, nextAction: nextAction, raw: raw),
+                             dedupeKey: key, contentHash: contentHash)
     }
+
+    private static let separator: [UInt8] = [0]
 
     public static func dedupeKey(contact: NormalizedContact, tagUID: String?) -> String? {
         if let email = contact.emails.first { return "email:" + email.lowercased() }
