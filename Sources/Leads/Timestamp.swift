@@ -12,14 +12,6 @@ public enum Timestamp {
     /// Characters in a formatted timestamp.
     public static let length = 24
 
-    /// Appends the formatted time to `out`, with no String in between.
-    public static func append(_ date: Date, to out: inout [UInt8]) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { buffer in
-            let count = write(date, to: buffer.baseAddress!)
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[0..<count]))
-        }
-    }
-
     /// Writes the `length` bytes of the formatted time at `p`.
     @discardableResult
     static func write(_ date: Date, to p: UnsafeMutablePointer<UInt8>) -> Int {
