@@ -27,6 +27,22 @@ import Testing
         #expect(mode & 0o777 == 0o600)
     }
 
+    /// `bench decode` runs an import's decode stage alone: it makes a capture for each card
+    /// the import stores and a reject for each input the import quarantines.
+    @Test func benchDecodeMakesWhatAnImportStores() throws {
+        let w = try CLIWorkspace()
+        try Self.smallFolder(w)
+        try w.write("more/garbage.vcf", [0xFF, 0x00, 0x13, 0x37])
+        let bench = try LeadgateBinary.run(["bench", "decode", w.input.path, "--runs", "1"])
+        #expect(bench.status == 0, "\(bench.stderr)")
+        let imported = try w.leadgate(["import", w.input.path, "--event", "E", "--rep", "r"])
+        #expect(imported.status == 65, "\(imported.stderr)")
+        let leads = try w.count("SELECT count(*) FROM leads")
+        let quarantined = try w.count("SELECT count(*) FROM quarantine")
+        #expect(leads > 0 && quarantined > 0)
+        #expect(bench.stdoutText.contains("files=9 captures=\(leads) rejects=\(quarantined) "), "\(bench.stdoutText)")
+    }
+
     @Test func progressIsPlainLinesWhenStderrIsNotATerminal() throws {
         let w = try CLIWorkspace()
         try Self.smallFolder(w)
