@@ -14,6 +14,15 @@ struct BenchCommand: ParsableCommand {
     )
 }
 
+/// What every timed bench takes: how many runs, and the phone numbers' default region.
+struct BenchTiming: ParsableArguments {
+    @Option(help: "Timed runs; the median is reported.")
+    var runs = 5
+
+    @Option(help: "Region for phone numbers without a country code.")
+    var region = "US"
+}
+
 struct BenchParse: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "parse",
@@ -23,11 +32,7 @@ struct BenchParse: ParsableCommand {
     @Argument(help: "A file of vCards (Benchmarks/make_cards.py writes one).")
     var file: String
 
-    @Option(help: "Timed runs; the median is reported.")
-    var runs = 5
-
-    @Option(help: "Region for phone numbers without a country code.")
-    var region = "US"
+    @OptionGroup var timing: BenchTiming
 
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
@@ -43,10 +48,10 @@ struct BenchParse: ParsableCommand {
         var parseTimes: [Double] = []
         var total: [Double] = []
         var cards = 0, phones = 0, withE164 = 0
-        for _ in 0..<max(1, runs) {
+        for _ in 0..<max(1, timing.runs) {
             // Each run starts cold: the shared E.164 cache would otherwise hand later runs the
             // numbers converted by earlier ones, timing look-ups rather than 100,000 cards.
-            let normalizer = ContactNormalizer(phoneNumbers: .withPrivateCache(region: region))
+            let normalizer = ContactNormalizer(phoneNumbers: .withPrivateCache(region: timing.region))
             let start = ContinuousClock.now
             let result = try VCardParser().parse(bytes)
             let parsed = ContinuousClock.now
@@ -96,21 +101,17 @@ struct BenchDecode: ParsableCommand {
     @Argument(help: "A card file or a folder of them (Benchmarks/make_cards.py writes one).")
     var path: String
 
-    @Option(help: "Timed runs; the median is reported.")
-    var runs = 5
-
-    @Option(help: "Region for phone numbers without a country code.")
-    var region = "US"
+    @OptionGroup var timing: BenchTiming
 
     func run() throws {
         let inputs: [ImportJob.Input]
         do { inputs = try ImportJob.expand([path]).inputs } catch { throw CommandFailure.usage(error.description).report() }
         var times: [Double] = []
         var made = (captures: 0, rejects: 0)
-        for _ in 0..<max(1, runs) {
+        for _ in 0..<max(1, timing.runs) {
             // A cold E.164 cache each run, as a new import process has.
             let builder = CaptureBuilder(event: "Bench", rep: "bench", policy: LeadPolicy(),
-                                         normalizer: ContactNormalizer(phoneNumbers: .withPrivateCache(region: region)))
+                                         normalizer: ContactNormalizer(phoneNumbers: .withPrivateCache(region: timing.region)))
             let start = ContinuousClock.now
             made = ImportJob.decodeOnly(inputs, builder: builder)
             times.append((ContinuousClock.now - start).seconds)
