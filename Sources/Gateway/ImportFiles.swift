@@ -60,6 +60,49 @@ enum ImportFiles {
         }
     }
 
+    /// Asks the kernel to start reading `paths` (their first `bytesPerFile` bytes) into the
+    /// page cache, in order, staying at most `ahead` files past `position()` (the next file a
+    /// decoder will take), until the end or `stop()`.
+    ///
+    /// The decoders read one file each at a time, so a folder not in the page cache was read
+    /// from disk two requests at a time: 10,000 small files took a decoder 1 s of waiting on
+    /// the development machine's virtual disk, against 0.3 s for the same files read 16 at a
+    /// time. `POSIX_FADV_WILLNEED` starts a read and returns, so many are in flight at once.
+    /// A folder whose first files are all in the page cache already is left alone: asking
+    /// for cached files cost a cached import 5% of its time.
+    static func prefetch(_ paths: [String?], ahead: Int, bytesPerFile: Int, position: () -> Int, stop: () -> Bool) {
+        let probed = paths.prefix(32).compactMap { $0.flatMap(isCached) }
+        if !probed.isEmpty && probed.allSatisfy({ $0 }) { return }
+        for (index, path) in paths.enumerated() {
+            while index >= position() + ahead {
+                if stop() { return }
+                usleep(500)
+            }
+            if stop() { return }
+            guard let path else { continue }
+            let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+            guard fd >= 0 else { continue }  // the decoder reports it when it gets there
+            _ = posix_fadvise(fd, 0, off_t(bytesPerFile), POSIX_FADV_WILLNEED)
+            close(fd)
+        }
+    }
+
+    /// Whether the first page of the file at `path` is in the page cache; nil if that cannot
+    /// be told (an empty or unreadable file).
+    static func isCached(_ path: String) -> Bool? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size > 0 else { return nil }
+        let length = min(Int(info.st_size), Int(sysconf(Int32(_SC_PAGESIZE))))
+        guard let map = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), map != MAP_FAILED else { return nil }
+        defer { munmap(map, length) }
+        var resident: UInt8 = 0
+        guard mincore(map, length, &resident) == 0 else { return nil }
+        return resident & 1 == 1
+    }
+
     enum ReadResult {
         case bytes([UInt8])
         /// Larger than the limit: not read.

@@ -42,6 +42,51 @@ import Testing
         }
     }
 
+    /// Drops a file's pages from the page cache (written out first); false where the file
+    /// system keeps them anyway (tmpfs).
+    static func evict(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        fsync(fd)
+        _ = posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED)
+        return ImportFiles.isCached(path) == false
+    }
+
+    /// The prefetcher starts reading the files the decoders take next, never more than its
+    /// window past their position, stops when told, and leaves a cached folder alone.
+    @Test func prefetchReadsAheadWithinItsWindow() throws {
+        let w = try Workspace()
+        var paths: [String] = []
+        for i in 0..<12 { paths.append(try w.write("p/\(i).vcf", Samples.vCard("Pre \(i)", email: "pre\(i)@acme.example"))) }
+        #expect(ImportFiles.isCached(paths[0]) == true)  // just written
+        #expect(ImportFiles.isCached(w.input + "/p/missing.vcf") == nil)
+        #expect(ImportFiles.isCached(try w.write("empty.vcf", "")) == nil)
+        guard paths.allSatisfy(Self.evict) else {
+            Issue.record("the page cache cannot be dropped for \(w.input); prefetching is not exercised")
+            return
+        }
+        let stop = AtomicFlag()
+        let done = AtomicFlag()
+        Thread { [paths] in
+            ImportFiles.prefetch(paths, ahead: 4, bytesPerFile: 1 << 16, position: { 1 }, stop: { stop.isSet })
+            done.set()
+        }.start()
+        // Files 0-4 (position 1 plus a window of 4) are read; the rest wait for the decoders.
+        let deadline = Date().addingTimeInterval(10)
+        while paths[..<5].contains(where: { ImportFiles.isCached($0) != true }) && Date() < deadline { usleep(10_000) }
+        #expect(paths[..<5].allSatisfy { ImportFiles.isCached($0) == true })
+        usleep(100_000)
+        #expect(paths[5...].allSatisfy { ImportFiles.isCached($0) == false })
+        #expect(!done.isSet)
+        stop.set()
+        while !done.isSet && Date() < deadline { usleep(1_000) }
+        #expect(done.isSet)
+        // All cached now (read above): the prefetcher looks at the first files and returns.
+        for path in paths { _ = try Data(contentsOf: URL(fileURLWithPath: path)) }
+        ImportFiles.prefetch(paths, ahead: 4, bytesPerFile: 1 << 16, position: { 0 }, stop: { false })
+    }
+
     /// Symbolic links are not followed (a link to a folder could loop), a trailing slash
     /// makes no double slash, and an unreadable folder given by name is an error.
     @Test func walkingSkipsLinksAndNamesAnUnreadableFolder() throws {
