@@ -1,6 +1,9 @@
 /// The store's schema, as numbered migrations; `PRAGMA user_version` records the last applied.
 ///
-/// Append a migration to change the schema; never edit one that has shipped.
+/// Append a migration to change the schema; never edit one that has shipped. Use neither
+/// `ALTER TABLE ... RENAME` nor a TEMP table in one: with SQLite 3.40, either makes the WAL
+/// checkpoint that ends an import into a new store (migrated by the same process) fail with
+/// "database table is locked". Copy into a plain table, drop and re-create instead.
 enum Schema {
     static let migrations: [String] = [
         // 1: leads, their events, the outbox, the quarantine, import hashes.
