@@ -30,7 +30,8 @@ public struct LeadCandidate: Sendable {
     /// Builds the candidate for one card read from a tag, a file or the kiosk.
     ///
     /// Everything is read from the parts before they are moved into the lead: reading the
-    /// lead afterwards made the compiler copy it, and the contact, and the candidate.
+    /// lead afterwards made the compiler copy the contact and the source. (It still copies
+    /// the lead into the candidate, and the candidate out, each a retain per string.)
     public static func make(contact: consuming NormalizedContact, raw: consuming RawPayload, source: consuming LeadSource,
                             event: String, rep: String, policy: LeadPolicy, capturedAt: Date = Date(),
                             id: String? = nil) -> LeadCandidate {
