@@ -8,7 +8,7 @@ extension LeadStore {
     @discardableResult
     public func retryQueuedNow() throws(StoreError) -> Int {
         try withDatabase { (db) throws(StoreError) in
-            try db.statement("UPDATE outbox SET next_attempt_at = NULL WHERE state = 'queued' AND next_attempt_at IS NOT NULL").run()
+            try db.statement("UPDATE lead_events SET next_attempt_at = NULL WHERE seq >= \(Self.outboxFloor) AND state = 'queued' AND next_attempt_at IS NOT NULL").run()
             return db.changes
         }
     }

@@ -33,9 +33,9 @@ extension LeadStore {
     public func pendingDeliveries(limit: Int, now: Date = Date()) throws(StoreError) -> [OutboxItem] {
         try withDatabase { (db) throws(StoreError) in
             let statement = try db.statement("""
-                SELECT o.event_seq, e.id, o.lead_id, e.kind, e.at, e.data, l.json, o.attempts, o.next_attempt_at
-                FROM outbox o JOIN lead_events e ON e.seq = o.event_seq JOIN leads l ON l.id = o.lead_id
-                WHERE o.state = 'queued' ORDER BY o.event_seq LIMIT ?
+                SELECT e.seq, e.id, e.lead_id, e.kind, e.at, e.data, l.json, e.attempts, e.next_attempt_at
+                FROM lead_events e JOIN leads l ON l.id = e.lead_id
+                WHERE e.seq >= \(Self.outboxFloor) AND e.state = 'queued' ORDER BY e.seq LIMIT ?
                 """)
             try statement.bind([.int(max(limit * 4, limit + 64))])
             var items: [OutboxItem] = []
@@ -61,13 +61,14 @@ extension LeadStore {
         guard !seqs.isEmpty else { return }
         try withDatabase { (db) throws(StoreError) in
             try db.transaction { () throws(StoreError) in
-                let statement = try db.statement("UPDATE outbox SET state = 'delivered', delivered_at = ?, attempts = attempts + 1 WHERE event_seq = ?")
+                let statement = try db.statement("UPDATE lead_events SET state = 'delivered', delivered_at = ?, attempts = attempts + 1 WHERE seq = ?")
                 let when = Timestamp.format(at)
                 for seq in seqs {
                     try statement.run([.text(when), .int(seq)])
                     statement.reset()
                 }
                 try setMeta("last_success", when, db: db)
+                try raiseOutboxFloor(db: db)
             }
         }
     }
@@ -76,7 +77,7 @@ extension LeadStore {
     public func markRetry(_ seqs: [Int], error: String, retryAt: Date, at: Date = Date()) throws(StoreError) {
         try withDatabase { (db) throws(StoreError) in
             try db.transaction { () throws(StoreError) in
-                let statement = try db.statement("UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE event_seq = ?")
+                let statement = try db.statement("UPDATE lead_events SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE seq = ?")
                 for seq in seqs {
                     try statement.run([.text(error), .text(Timestamp.format(retryAt)), .int(seq)])
                     statement.reset()
@@ -91,8 +92,9 @@ extension LeadStore {
     public func markDead(_ seq: Int, reason: String, at: Date = Date()) throws(StoreError) {
         try withDatabase { (db) throws(StoreError) in
             try db.transaction { () throws(StoreError) in
-                try db.statement("UPDATE outbox SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE event_seq = ?")
+                try db.statement("UPDATE lead_events SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE seq = ?")
                     .run([.text(reason), .int(seq)])
+                try raiseOutboxFloor(db: db)
                 try setMeta("last_error", reason, db: db)
                 try setMeta("last_error_at", Timestamp.format(at), db: db)
             }
@@ -103,9 +105,9 @@ extension LeadStore {
     public func deadLetters() throws(StoreError) -> [(item: OutboxItem, reason: String)] {
         try withDatabase { (db) throws(StoreError) in
             let statement = try db.statement("""
-                SELECT o.event_seq, e.id, o.lead_id, e.kind, e.at, e.data, l.json, o.attempts, o.last_error
-                FROM outbox o JOIN lead_events e ON e.seq = o.event_seq JOIN leads l ON l.id = o.lead_id
-                WHERE o.state = 'dead' ORDER BY o.event_seq
+                SELECT e.seq, e.id, e.lead_id, e.kind, e.at, e.data, l.json, e.attempts, e.last_error
+                FROM lead_events e JOIN leads l ON l.id = e.lead_id
+                WHERE e.state = 'dead' ORDER BY e.seq
                 """)
             var out: [(OutboxItem, String)] = []
             while try statement.step() {
@@ -120,10 +122,10 @@ extension LeadStore {
 
     public func outboxStatus() throws(StoreError) -> OutboxStatus {
         try withDatabase { (db) throws(StoreError) in
-            let counts = try db.statement("SELECT state, count(*) FROM outbox GROUP BY state")
+            let counts = try db.statement("SELECT state, count(*) FROM lead_events GROUP BY state")
             var byState: [String: Int] = [:]
             while try counts.step() { byState[counts.text(0) ?? ""] = counts.int(1) ?? 0 }
-            let oldest = try db.statement("SELECT min(e.at) FROM outbox o JOIN lead_events e ON e.seq = o.event_seq WHERE o.state = 'queued'")
+            let oldest = try db.statement("SELECT min(at) FROM lead_events WHERE seq >= \(Self.outboxFloor) AND state = 'queued'")
             _ = try oldest.step()
             return OutboxStatus(queued: byState["queued"] ?? 0, delivered: byState["delivered"] ?? 0,
                                 deadLettered: byState["dead"] ?? 0,
@@ -138,8 +140,8 @@ extension LeadStore {
     public func firstDeliveries(event: String? = nil) throws(StoreError) -> [String: Date] {
         try withDatabase { (db) throws(StoreError) in
             let statement = try db.statement("""
-                SELECT o.lead_id, min(o.delivered_at) FROM outbox o JOIN leads l ON l.id = o.lead_id
-                WHERE o.state = 'delivered' AND (? IS NULL OR l.event = ?) GROUP BY o.lead_id
+                SELECT e.lead_id, min(e.delivered_at) FROM lead_events e JOIN leads l ON l.id = e.lead_id
+                WHERE e.state = 'delivered' AND (? IS NULL OR l.event = ?) GROUP BY e.lead_id
                 """)
             try statement.bind([.text(event), .text(event)])
             var out: [String: Date] = [:]
@@ -148,6 +150,25 @@ extension LeadStore {
             }
             return out
         }
+    }
+
+    /// The outbox floor as SQL: no event below it is queued (schema migration 3), so the
+    /// queued events are found by scanning up from it, with no index on the state.
+    static let outboxFloor = "coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'outbox_floor'), 0)"
+
+    /// Moves the floor up to the oldest event still queued (past the newest if none is),
+    /// after events have left the queue. Events are queued only when written, with a
+    /// `seq` above every earlier one (AUTOINCREMENT), so the floor never passes one; a
+    /// future command that queues an old event again must lower it.
+    func raiseOutboxFloor(db: SQLiteDatabase) throws(StoreError) {
+        let floor = try db.statement("""
+            SELECT coalesce(min(seq), (SELECT coalesce(max(seq), 0) + 1 FROM lead_events))
+            FROM lead_events WHERE seq >= \(Self.outboxFloor) AND state = 'queued'
+            """)
+        _ = try floor.step()
+        let value = floor.int(0) ?? 0
+        floor.reset()
+        try setMeta("outbox_floor", String(value), db: db)
     }
 
     func setMeta(_ key: String, _ value: String, db: SQLiteDatabase) throws(StoreError) {

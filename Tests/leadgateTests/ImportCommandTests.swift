@@ -102,7 +102,7 @@ import Testing
         #expect(json["already_imported"] as? Int == 62)
         #expect(try w.count("SELECT count(*) FROM leads") == 62)
         #expect(try w.count("SELECT count(*) FROM lead_events") == events)
-        #expect(try w.count("SELECT count(*) FROM outbox") == events)
+        #expect(try w.count("SELECT count(*) FROM lead_events WHERE state = 'queued'") == events)
         // Another event is another set of leads.
         #expect(try w.leadgate(["import", w.input.path, "--event", "Other", "--rep", "r"]).status == 0)
         #expect(try w.count("SELECT count(*) FROM leads") == 124)
@@ -237,7 +237,7 @@ extension ImportCommandTests {
         try #require(exit.signal == SIGKILL, "the import ended before it was killed: \(exit.stdout)")
         #expect(seen > 0)
 
-        // What the crash left: a sound file, whole batches, and every lead with its event and outbox item.
+        // What the crash left: a sound file, whole batches, and every lead with its queued event.
         #expect(try w.sql("PRAGMA integrity_check") == ["ok"])
         #expect(try w.sql("PRAGMA foreign_key_check").isEmpty)
         let partial = try w.count("SELECT count(*) FROM leads")
@@ -265,13 +265,16 @@ extension ImportCommandTests {
     }
 
     static func expectConsistent(_ w: CLIWorkspace) throws {
-        // Every lead has its created event, every event its lead and its outbox item.
+        // Every lead has its created event, every event its lead, queued for the shared
+        // store above the outbox floor (the forwarder reads from there).
         #expect(try w.count("""
             SELECT count(*) FROM leads l WHERE NOT EXISTS (SELECT 1 FROM lead_events e WHERE e.lead_id = l.id AND e.kind = 'created')
             """) == 0)
         #expect(try w.count("SELECT count(*) FROM lead_events e WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = e.lead_id)") == 0)
-        #expect(try w.count("SELECT count(*) FROM lead_events e WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.event_seq = e.seq)") == 0)
-        #expect(try w.count("SELECT count(*) FROM outbox o WHERE NOT EXISTS (SELECT 1 FROM lead_events e WHERE e.seq = o.event_seq)") == 0)
+        #expect(try w.count("SELECT count(*) FROM lead_events WHERE state <> 'queued' OR attempts <> 0") == 0)
+        #expect(try w.count("""
+            SELECT count(*) FROM lead_events WHERE seq < coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'outbox_floor'), 0)
+            """) == 0)
         // Every card marked as seen made a lead that is there.
         #expect(try w.count("SELECT count(*) FROM captures_seen c WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = c.lead_id)") == 0)
         #expect(try w.count("SELECT count(*) FROM captures_seen") == (try w.count("SELECT count(*) FROM leads")))
