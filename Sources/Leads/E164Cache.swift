@@ -1,7 +1,9 @@
 import Synchronization
 
 /// Recent E.164 conversions, so a number seen again costs a dictionary look-up instead of a
-/// libphonenumber parse (about 10 µs, ICU regular expressions).
+/// libphonenumber parse (about 10 µs, ICU regular expressions). Only for text the shim's
+/// fast path does not take (tel: URIs, letters, extensions): digits and separators are
+/// converted as fast as they would be looked up (`PhoneNumberNormalizer.toE164`).
 ///
 /// Numbers repeat more than one would think: re-taps of the same card, a company's switchboard
 /// on every card from its booth, re-imports of the same folder. Two generations bound the

@@ -120,7 +120,9 @@ import Testing
         #expect(PhoneNumberNormalizer.withoutSeparators("1 +415") == nil)
     }
 
-    @Test func asksLibphonenumberOnceForARepeatedNumber() {
+    /// Digits and separators go to the shim's fast path every time (as cheap as a look-up);
+    /// other text (a tel: URI, vanity letters, junk) is asked once and then cached.
+    @Test func cachesOnlyTextTheFastPathDoesNotTake() {
         let calls = CallCounter()
         let counting = PhoneNumberLibrary(
             e164: { text, region in
@@ -129,18 +131,29 @@ import Testing
             },
             countryCode: PhoneNumberLibrary.libphonenumber.countryCode
         )
-        let phones = PhoneNumberNormalizer(region: "US", library: counting, cache: E164Cache(capacity: 2))
+        let phones = PhoneNumberNormalizer(region: "US", library: counting, cache: E164Cache(capacity: 8))
         #expect(phones.e164("(415) 555-0132") == "+14155550132")
         #expect(phones.e164("(415) 555-0132") == "+14155550132")
-        // The same number written with other separators is the same question.
-        #expect(phones.e164("415.555.0132") == "+14155550132")
+        #expect(phones.e164("+14155550132") == "+14155550132")
+        #expect(calls.count == 3)
+        #expect(phones.e164("tel:+1-415-555-0132") == "+14155550132")
+        #expect(phones.e164("tel:+1-415-555-0132") == "+14155550132")
         #expect(phones.e164("garbage") == nil)
         #expect(phones.e164("garbage") == nil)
-        #expect(calls.count == 2)
+        #expect(calls.count == 5)
         // The same text in another region is another question.
         let british = PhoneNumberNormalizer(region: "GB", library: counting, cache: phones.cache)
-        #expect(british.e164("(415) 555-0132") != "+14155550132")
-        #expect(calls.count == 3)
+        #expect(british.e164("tel:+1-415-555-0132") == "+14155550132")
+        #expect(calls.count == 6)
+    }
+
+    @Test func recognisesBareDigits() {
+        #expect(PhoneNumberNormalizer.isDigits("+14155550132"))
+        #expect(PhoneNumberNormalizer.isDigits("4155550132"))
+        #expect(!PhoneNumberNormalizer.isDigits(""))
+        #expect(!PhoneNumberNormalizer.isDigits("+"))
+        #expect(!PhoneNumberNormalizer.isDigits("41555+50132"))
+        #expect(!PhoneNumberNormalizer.isDigits("415555013x"))
     }
 
     @Test func cacheForgetsTheOldestGenerationWhenFull() {
