@@ -26,25 +26,45 @@ public struct PreparedCapture: Sendable {
     /// Also makes the lead's JSON if the candidate has none yet.
     public init(_ candidate: consuming LeadCandidate) {
         if candidate.leadJSON == nil { candidate.encodeJSON() }
-        var fields: [UInt8] = []
-        fields.reserveCapacity(320)
+        // Written in place, one allocation: the two timestamps and the event id as Strings
+        // first cost three more, and freeing them, per capture. Read through `candidate`,
+        // not a copy of its lead (a retain and a release a string).
+        let total = candidate.lead.id.utf8.count + candidate.lead.event.utf8.count + candidate.lead.rep.utf8.count
+            + candidate.lead.owner.utf8.count + candidate.lead.status.rawValue.utf8.count + 2 * Timestamp.length
+            + (candidate.dedupeKey?.utf8.count ?? 0) + candidate.contentHash.utf8.count + LeadID.length
         var ends = SIMD16<UInt32>()
-        // Straight from the candidate's strings: a copy of its lead cost a retain a string.
-        func add(_ value: String, _ field: Field) {
-            fields.append(contentsOf: value.utf8)
-            ends[field.rawValue] = UInt32(fields.count)
+        let fields = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+            let base = buffer.baseAddress!
+            var offset = 0
+            func add(_ value: String, _ field: Field) {
+                if value.utf8.withContiguousStorageIfAvailable({ (base + offset).update(from: $0.baseAddress!, count: $0.count) }) != nil {
+                    offset += value.utf8.count
+                } else {
+                    for byte in value.utf8 {
+                        base[offset] = byte
+                        offset += 1
+                    }
+                }
+                ends[field.rawValue] = UInt32(offset)
+            }
+            func added(_ count: Int, _ field: Field) {
+                offset += count
+                ends[field.rawValue] = UInt32(offset)
+            }
+            add(candidate.lead.id, .id)
+            add(candidate.lead.event, .event)
+            add(candidate.lead.rep, .rep)
+            add(candidate.lead.owner, .owner)
+            add(candidate.lead.status.rawValue, .status)
+            added(Timestamp.write(candidate.lead.nextAction.due, to: base + offset), .dueAt)
+            added(Timestamp.write(candidate.lead.capturedAt, to: base + offset), .capturedAt)
+            add(candidate.dedupeKey ?? "", .dedupeKey)
+            add(candidate.contentHash, .contentHash)
+            // The created event is stamped with the capture time; its id sorts the same way.
+            LeadID.write(at: candidate.lead.capturedAt, to: base + offset)
+            added(LeadID.length, .createdEventID)
+            initialized = offset
         }
-        add(candidate.lead.id, .id)
-        add(candidate.lead.event, .event)
-        add(candidate.lead.rep, .rep)
-        add(candidate.lead.owner, .owner)
-        add(candidate.lead.status.rawValue, .status)
-        add(Timestamp.format(candidate.lead.nextAction.due), .dueAt)
-        add(Timestamp.format(candidate.lead.capturedAt), .capturedAt)
-        add(candidate.dedupeKey ?? "", .dedupeKey)
-        add(candidate.contentHash, .contentHash)
-        // The created event is stamped with the capture time; its id sorts the same way.
-        add(LeadID.make(at: candidate.lead.capturedAt), .createdEventID)
         self.fields = fields
         self.ends = ends
         hasDedupeKey = candidate.dedupeKey != nil

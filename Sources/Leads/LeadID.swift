@@ -35,25 +35,38 @@ public enum LeadID {
         return format(milliseconds: UInt64(max(0, date.timeIntervalSince1970 * 1000)), random: random, random2)
     }
 
-    /// 48 bits of time, then the version, 12 random bits, the variant and 62 random bits.
+    /// Characters in an id.
+    public static let length = 36
+
+    /// Writes a new id for `date` (its `length` bytes) at `out`, with no String made.
+    public static func write(at date: Date, to out: UnsafeMutablePointer<UInt8>) {
+        let bits = randomBits.withLock { state -> (UInt64, UInt64) in (state.next(), state.next()) }
+        write(milliseconds: UInt64(max(0, date.timeIntervalSince1970 * 1000)), random: bits.0, bits.1, to: out)
+    }
+
     static func format(milliseconds ms: UInt64, random: UInt64, _ random2: UInt64) -> String {
-        String(unsafeUninitializedCapacity: 36) { out in
-            var o = 0
-            for i in 0..<16 {
-                if i == 4 || i == 6 || i == 8 || i == 10 { out[o] = 0x2D; o += 1 }
-                var b: UInt8
-                if i < 6 {
-                    b = UInt8(truncatingIfNeeded: ms >> (40 - 8 * UInt64(i)))
-                } else {
-                    b = UInt8(truncatingIfNeeded: (i < 14 ? random : random2) >> (8 * UInt64(i % 8)))
-                    if i == 6 { b = 0x70 | (b & 0x0F) }  // version 7
-                    if i == 8 { b = 0x80 | (b & 0x3F) }  // RFC 9562 variant
-                }
-                out[o] = SHA256.hexDigit(b >> 4)
-                out[o + 1] = SHA256.hexDigit(b & 0x0F)
-                o += 2
+        String(unsafeUninitializedCapacity: length) { out in
+            write(milliseconds: ms, random: random, random2, to: out.baseAddress!)
+            return length
+        }
+    }
+
+    /// 48 bits of time, then the version, 12 random bits, the variant and 62 random bits.
+    private static func write(milliseconds ms: UInt64, random: UInt64, _ random2: UInt64, to out: UnsafeMutablePointer<UInt8>) {
+        var o = 0
+        for i in 0..<16 {
+            if i == 4 || i == 6 || i == 8 || i == 10 { out[o] = 0x2D; o += 1 }
+            var b: UInt8
+            if i < 6 {
+                b = UInt8(truncatingIfNeeded: ms >> (40 - 8 * UInt64(i)))
+            } else {
+                b = UInt8(truncatingIfNeeded: (i < 14 ? random : random2) >> (8 * UInt64(i % 8)))
+                if i == 6 { b = 0x70 | (b & 0x0F) }  // version 7
+                if i == 8 { b = 0x80 | (b & 0x3F) }  // RFC 9562 variant
             }
-            return 36
+            out[o] = SHA256.hexDigit(b >> 4)
+            out[o + 1] = SHA256.hexDigit(b & 0x0F)
+            o += 2
         }
     }
 

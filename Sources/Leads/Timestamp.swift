@@ -14,7 +14,7 @@ public enum Timestamp {
 
     /// Writes the `length` bytes of the formatted time at `p`.
     @discardableResult
-    static func write(_ date: Date, to p: UnsafeMutablePointer<UInt8>) -> Int {
+    public static func write(_ date: Date, to p: UnsafeMutablePointer<UInt8>) -> Int {
         let ms = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         var days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
         let msOfDay = ms - days * 86_400_000
