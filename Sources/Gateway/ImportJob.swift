@@ -165,7 +165,7 @@ public final class ImportJob: Sendable {
                 pendingCount += outcome.candidates.count
             }
             pendingFiles += 1
-            pendingBytes += Decoded.rawByteCount(outcome.candidates)
+            pendingBytes += outcome.rawByteCount
             if !outcome.rejects.isEmpty {
                 // Keep order simple: captures before this file's rejects are stored first.
                 try flush()
@@ -237,23 +237,25 @@ public final class ImportJob: Sendable {
     }
 
     struct Decoded: Sendable {
-        var candidates: [PreparedCapture] = []
-        var rejects: [QuarantineEntry] = []
-
+        let candidates: [PreparedCapture]
+        let rejects: [QuarantineEntry]
+        /// The cards' raw bytes (what a batch is cut by).
+        let rawByteCount: Int
         /// The bytes this result holds on to: its input, each lead's JSON and row values.
-        var byteCount: Int {
-            let json = candidates.withUnsafeBufferPointer { candidates in
-                candidates.indices.reduce(0) { $0 + candidates[$1].preparedByteCount }
-            }
-            return Self.rawByteCount(candidates) + json + rejects.reduce(0) { $0 + $1.raw.count }
-        }
+        /// Both summed once, on the decode thread: the writer read them again per file, and
+        /// `put` summed under the lock the writer waits on.
+        let byteCount: Int
 
-        /// The cards' raw bytes, summed through a buffer pointer: `reduce` over the array
-        /// copied each candidate (a retain and a release per string of its lead).
-        static func rawByteCount(_ candidates: [PreparedCapture]) -> Int {
-            candidates.withUnsafeBufferPointer { candidates in
-                candidates.indices.reduce(0) { $0 + candidates[$1].candidate.lead.raw.bytes.count }
+        init(candidates: [PreparedCapture] = [], rejects: [QuarantineEntry] = []) {
+            self.candidates = candidates
+            self.rejects = rejects
+            // Through a buffer pointer: `reduce` over the array copied each candidate (a
+            // retain and a release per string of its lead).
+            let (raw, prepared) = candidates.withUnsafeBufferPointer { candidates in
+                candidates.indices.reduce((0, 0)) { ($0.0 + candidates[$1].candidate.lead.raw.bytes.count, $0.1 + candidates[$1].preparedByteCount) }
             }
+            rawByteCount = raw
+            byteCount = raw + prepared + rejects.reduce(0) { $0 + $1.raw.count }
         }
     }
 
