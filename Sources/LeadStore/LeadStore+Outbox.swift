@@ -158,8 +158,9 @@ extension LeadStore {
 
     /// Moves the floor up to the oldest event still queued (past the newest if none is),
     /// after events have left the queue. Events are queued only when written, with a
-    /// `seq` above every earlier one (AUTOINCREMENT), so the floor never passes one; a
-    /// future command that queues an old event again must lower it.
+    /// `seq` above every earlier one (the largest plus one; events are never deleted), so
+    /// the floor never passes one; a future command that queues an old event again must
+    /// lower it.
     func raiseOutboxFloor(db: SQLiteDatabase) throws(StoreError) {
         let floor = try db.statement("""
             SELECT coalesce(min(seq), (SELECT coalesce(max(seq), 0) + 1 FROM lead_events))
