@@ -41,12 +41,13 @@ public struct CaptureBuilder: Sendable {
         // By index, reading each contact in place: `for decoded in` copied every contact (a
         // retain and a release per string of its card).
         for index in payload.contacts.indices {
-            let place = payload.contacts.count > 1 ? "card \(index + 1)" : "card"
+            // Named only for a reject (made for every card, it cost every card a formatting).
+            func place() -> String { payload.contacts.count > 1 ? "card \(index + 1)" : "card" }
             if payload.contacts[index].isTorn {
                 let decoded = payload.contacts[index]
                 let offset = payload.issues.first { $0.message.contains(ContactFormatError.Code.missingEnd.rawValue) }?.offset
                 result.rejects.append(QuarantineEntry(origin: origin, byteOffset: offset,
-                                                      reason: "\(place) starting at byte \(offset ?? 0) is torn: the input ends before its END:VCARD",
+                                                      reason: "\(place()) starting at byte \(offset ?? 0) is torn: the input ends before its END:VCARD",
                                                       mediaType: decoded.mediaType, raw: decoded.raw, event: event, rep: rep,
                                                       receivedAt: capturedAt))
                 continue
@@ -54,7 +55,7 @@ public struct CaptureBuilder: Sendable {
             let contact = normalizer.normalize(payload.contacts[index].card)
             guard Self.isUsable(contact) else {
                 result.rejects.append(QuarantineEntry(origin: origin, byteOffset: nil,
-                                                      reason: "\(place) holds no name, email, phone or URL",
+                                                      reason: "\(place()) holds no name, email, phone or URL",
                                                       mediaType: payload.contacts[index].mediaType, raw: payload.contacts[index].raw,
                                                       event: event, rep: rep, receivedAt: capturedAt))
                 continue

@@ -54,8 +54,22 @@ public struct LeadCandidate: Sendable {
 
     private static let separator: [UInt8] = [0]
 
+    /// "email:" and the address lower-cased, in one allocation when it is ASCII (nearly
+    /// always): the lower-cased copy and then the joined one cost two a card.
+    static func emailKey(_ email: String) -> String {
+        let ascii = email.withUTF8Bytes { bytes in bytes.allSatisfy { $0 < 0x80 } }
+        guard ascii else { return "email:" + email.lowercased() }
+        return email.withUTF8Bytes { bytes in
+            String(unsafeUninitializedCapacity: 6 + bytes.count) { out in
+                for (offset, byte) in "email:".utf8.enumerated() { out[offset] = byte }
+                for (offset, byte) in bytes.enumerated() { out[6 + offset] = byte.asciiLowercased }
+                return 6 + bytes.count
+            }
+        }
+    }
+
     public static func dedupeKey(contact: NormalizedContact, tagUID: String?) -> String? {
-        if let email = contact.emails.first { return "email:" + email.lowercased() }
+        if let email = contact.emails.first { return Self.emailKey(email) }
         if let phone = contact.phones.first(where: { $0.e164 != nil })?.e164 { return "phone:" + phone }
         if let uid = tagUID, !uid.isEmpty { return "uid:" + uid.uppercased() }
         return nil

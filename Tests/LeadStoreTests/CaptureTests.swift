@@ -93,6 +93,9 @@ import Testing
         #expect(LeadCandidate.dedupeKey(contact: Cards.contact(phones: ["+1 415 555 0134"]), tagUID: "04a1b2") == "phone:+14155550134")
         #expect(LeadCandidate.dedupeKey(contact: Cards.contact(), tagUID: "04a1b2") == "uid:04A1B2")
         #expect(LeadCandidate.dedupeKey(contact: Cards.contact(), tagUID: nil) == nil)
+        // Lower-cased whole, ASCII or not.
+        #expect(LeadCandidate.dedupeKey(contact: Cards.contact(emails: ["Jane.Doe@ACME.example"]), tagUID: nil) == "email:jane.doe@acme.example")
+        #expect(LeadCandidate.dedupeKey(contact: Cards.contact(emails: ["JÖRG@Bäckerei.example"]), tagUID: nil) == "email:jörg@bäckerei.example")
         // A number libphonenumber cannot read is no key: two people could share the typo.
         #expect(LeadCandidate.dedupeKey(contact: Cards.contact(phones: ["ext 12"]), tagUID: nil) == nil)
     }
