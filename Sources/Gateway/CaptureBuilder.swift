@@ -38,33 +38,35 @@ public struct CaptureBuilder: Sendable {
                                                   mediaType: mediaType(forFormat: payload.format), raw: whole,
                                                   event: event, rep: rep, receivedAt: capturedAt))
         }
-        // By index, reading each contact in place: `for decoded in` copied every contact (a
-        // retain and a release per string of its card).
-        for index in payload.contacts.indices {
-            // Named only for a reject (made for every card, it cost every card a formatting).
-            func place() -> String { payload.contacts.count > 1 ? "card \(index + 1)" : "card" }
-            if payload.contacts[index].isTorn {
-                let decoded = payload.contacts[index]
-                let offset = payload.issues.first { $0.message.contains(ContactFormatError.Code.missingEnd.rawValue) }?.offset
-                result.rejects.append(QuarantineEntry(origin: origin, byteOffset: offset,
-                                                      reason: "\(place()) starting at byte \(offset ?? 0) is torn: the input ends before its END:VCARD",
-                                                      mediaType: decoded.mediaType, raw: decoded.raw, event: event, rep: rep,
-                                                      receivedAt: capturedAt))
-                continue
+        // Through a buffer pointer, reading each contact in place: `for decoded in` and the
+        // array's subscript copied every contact or card they returned (a retain and a
+        // release per string of its card).
+        payload.contacts.withUnsafeBufferPointer { contacts in
+            for index in contacts.indices {
+                // Named only for a reject (made for every card, it cost every card a formatting).
+                func place() -> String { contacts.count > 1 ? "card \(index + 1)" : "card" }
+                if contacts[index].isTorn {
+                    let offset = payload.issues.first { $0.message.contains(ContactFormatError.Code.missingEnd.rawValue) }?.offset
+                    result.rejects.append(QuarantineEntry(origin: origin, byteOffset: offset,
+                                                          reason: "\(place()) starting at byte \(offset ?? 0) is torn: the input ends before its END:VCARD",
+                                                          mediaType: contacts[index].mediaType, raw: contacts[index].raw, event: event, rep: rep,
+                                                          receivedAt: capturedAt))
+                    continue
+                }
+                let contact = normalizer.normalize(contacts[index].card)
+                guard Self.isUsable(contact) else {
+                    result.rejects.append(QuarantineEntry(origin: origin, byteOffset: nil,
+                                                          reason: "\(place()) holds no name, email, phone or URL",
+                                                          mediaType: contacts[index].mediaType, raw: contacts[index].raw,
+                                                          event: event, rep: rep, receivedAt: capturedAt))
+                    continue
+                }
+                result.candidates.append(LeadCandidate.make(
+                    contact: contact,
+                    raw: RawPayload(mediaType: contacts[index].mediaType, bytes: contacts[index].raw),
+                    source: LeadSource(channel: channel, format: Self.leadFormat(contacts[index].card.format), file: file),
+                    event: event, rep: rep, policy: policy, capturedAt: capturedAt))
             }
-            let contact = normalizer.normalize(payload.contacts[index].card)
-            guard Self.isUsable(contact) else {
-                result.rejects.append(QuarantineEntry(origin: origin, byteOffset: nil,
-                                                      reason: "\(place()) holds no name, email, phone or URL",
-                                                      mediaType: payload.contacts[index].mediaType, raw: payload.contacts[index].raw,
-                                                      event: event, rep: rep, receivedAt: capturedAt))
-                continue
-            }
-            result.candidates.append(LeadCandidate.make(
-                contact: contact,
-                raw: RawPayload(mediaType: payload.contacts[index].mediaType, bytes: payload.contacts[index].raw),
-                source: LeadSource(channel: channel, format: Self.leadFormat(payload.contacts[index].card.format), file: file),
-                event: event, rep: rep, policy: policy, capturedAt: capturedAt))
         }
         if payload.contacts.isEmpty && result.rejects.isEmpty {
             result.rejects.append(QuarantineEntry(origin: origin, byteOffset: nil,

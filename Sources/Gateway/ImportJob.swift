@@ -296,7 +296,9 @@ public final class ImportJob: Sendable {
                 var index = count
                 while let candidate = result.candidates.popLast() {
                     index -= 1
-                    (buffer.baseAddress! + index).initialize(to: PreparedCapture(candidate))
+                    // `consume`: passed as is, the candidate was copied into the parameter and
+                    // the original destroyed (a retain and a release a string of its lead).
+                    (buffer.baseAddress! + index).initialize(to: PreparedCapture(consume candidate))
                 }
                 initialized = count
             }

@@ -27,11 +27,14 @@ public struct PreparedCapture: Sendable {
     public init(_ candidate: consuming LeadCandidate) {
         if candidate.leadJSON == nil { candidate.encodeJSON() }
         // Written in place, one allocation: the two timestamps and the event id as Strings
-        // first cost three more, and freeing them, per capture. Read through `candidate`,
-        // not a copy of its lead (a retain and a release a string).
-        let total = candidate.lead.id.utf8.count + candidate.lead.event.utf8.count + candidate.lead.rep.utf8.count
-            + candidate.lead.owner.utf8.count + candidate.lead.status.rawValue.utf8.count + 2 * Timestamp.length
-            + (candidate.dedupeKey?.utf8.count ?? 0) + candidate.contentHash.utf8.count + LeadID.length
+        // first cost three more, and freeing them, per capture. The closure below sees only
+        // these locals: capturing `candidate` copied all of it (a retain and a release a
+        // string of its lead).
+        let id = candidate.lead.id, event = candidate.lead.event, rep = candidate.lead.rep, owner = candidate.lead.owner
+        let status = candidate.lead.status.rawValue, due = candidate.lead.nextAction.due, capturedAt = candidate.lead.capturedAt
+        let dedupeKey = candidate.dedupeKey ?? "", contentHash = candidate.contentHash
+        let total = id.utf8.count + event.utf8.count + rep.utf8.count + owner.utf8.count + status.utf8.count
+            + 2 * Timestamp.length + dedupeKey.utf8.count + contentHash.utf8.count + LeadID.length
         var ends = SIMD16<UInt32>()
         let fields = [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
             let base = buffer.baseAddress!
@@ -51,17 +54,17 @@ public struct PreparedCapture: Sendable {
                 offset += count
                 ends[field.rawValue] = UInt32(offset)
             }
-            add(candidate.lead.id, .id)
-            add(candidate.lead.event, .event)
-            add(candidate.lead.rep, .rep)
-            add(candidate.lead.owner, .owner)
-            add(candidate.lead.status.rawValue, .status)
-            added(Timestamp.write(candidate.lead.nextAction.due, to: base + offset), .dueAt)
-            added(Timestamp.write(candidate.lead.capturedAt, to: base + offset), .capturedAt)
-            add(candidate.dedupeKey ?? "", .dedupeKey)
-            add(candidate.contentHash, .contentHash)
+            add(id, .id)
+            add(event, .event)
+            add(rep, .rep)
+            add(owner, .owner)
+            add(status, .status)
+            added(Timestamp.write(due, to: base + offset), .dueAt)
+            added(Timestamp.write(capturedAt, to: base + offset), .capturedAt)
+            add(dedupeKey, .dedupeKey)
+            add(contentHash, .contentHash)
             // The created event is stamped with the capture time; its id sorts the same way.
-            LeadID.write(at: candidate.lead.capturedAt, to: base + offset)
+            LeadID.write(at: capturedAt, to: base + offset)
             added(LeadID.length, .createdEventID)
             initialized = offset
         }
@@ -69,9 +72,9 @@ public struct PreparedCapture: Sendable {
         self.ends = ends
         hasDedupeKey = candidate.dedupeKey != nil
         hasNote = candidate.lead.note != nil
-        hashPrefix = BulkCaptureFilter.prefix(candidate.contentHash)
+        hashPrefix = BulkCaptureFilter.prefix(contentHash)
         keyHash = candidate.dedupeKey?.hashValue
-        self.candidate = candidate
+        self.candidate = consume candidate
     }
 
     /// The bytes made ahead of time: the lead's JSON and the row values.

@@ -15,8 +15,9 @@ public struct LeadCandidate: Sendable {
     /// re-validates every byte). Nil means the store encodes it.
     public var leadJSON: [UInt8]?
 
-    public init(lead: Lead, dedupeKey: String?, contentHash: String, leadJSON: [UInt8]? = nil) {
-        self.lead = lead
+    /// `lead` is consumed: borrowed, it was copied in (a retain a string of it).
+    public init(lead: consuming Lead, dedupeKey: String?, contentHash: String, leadJSON: [UInt8]? = nil) {
+        self.lead = consume lead
         self.dedupeKey = dedupeKey
         self.contentHash = contentHash
         self.leadJSON = leadJSON
