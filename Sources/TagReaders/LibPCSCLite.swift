@@ -73,6 +73,10 @@ struct LibPCSCLite: PCSCLibrary {
         try check(SCardConnect(context, reader, DWORD(SCARD_SHARE_SHARED),
                                DWORD(SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1), &handle, &activeProtocol),
                   function: "SCardConnect")
+        // The tag stays shared, but a read is one transaction: another program (or another
+        // leadgate) reading the same tag waits for it instead of interleaving its commands,
+        // which broke a Type 4 tag's SELECT sequence. A failed begin reads without one, as before.
+        _ = SCardBeginTransaction(handle)
         return PCSCCardHandle(handle: handle, activeProtocol: UInt(activeProtocol))
     }
 
@@ -87,6 +91,7 @@ struct LibPCSCLite: PCSCLibrary {
     }
 
     func disconnect(_ card: PCSCCardHandle) {
+        _ = SCardEndTransaction(card.handle, DWORD(SCARD_LEAVE_CARD))
         _ = SCardDisconnect(card.handle, DWORD(SCARD_LEAVE_CARD))
     }
 

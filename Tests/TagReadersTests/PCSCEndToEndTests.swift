@@ -40,6 +40,12 @@ struct PCSCEndToEndTests {
 
     let backend = PCSCBackend(logger: Logger(label: "leadgate.tests"), retryInterval: .milliseconds(200))
 
+    /// Each test starts with no monitor of an earlier test still running: a stopped stream's
+    /// monitor returns a moment later, and one still there read the next test's tag too.
+    init() async {
+        await PCSCBackend.shutDown()
+    }
+
     @Test(arguments: TagKind.all)
     func readsEachTagKindWithTheFewestCommands(_ kind: TagKind) async throws {
         let recorder = EventRecorder(backend.events(on: .named(VirtualReaders.slot0)))
