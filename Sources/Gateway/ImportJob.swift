@@ -252,7 +252,7 @@ public final class ImportJob: Sendable {
             // Through a buffer pointer: `reduce` over the array copied each candidate (a
             // retain and a release per string of its lead).
             let (raw, prepared) = candidates.withUnsafeBufferPointer { candidates in
-                candidates.indices.reduce((0, 0)) { ($0.0 + candidates[$1].candidate.lead.raw.bytes.count, $0.1 + candidates[$1].preparedByteCount) }
+                candidates.indices.reduce((0, 0)) { ($0.0 + candidates[$1].rawByteCount, $0.1 + candidates[$1].preparedByteCount) }
             }
             rawByteCount = raw
             byteCount = raw + prepared + rejects.reduce(0) { $0 + $1.raw.count }
@@ -298,7 +298,7 @@ public final class ImportJob: Sendable {
                     index -= 1
                     // `consume`: passed as is, the candidate was copied into the parameter and
                     // the original destroyed (a retain and a release a string of its lead).
-                    (buffer.baseAddress! + index).initialize(to: PreparedCapture(consume candidate))
+                    (buffer.baseAddress! + index).initialize(to: PreparedCapture(consume candidate, keepingLead: false))
                 }
                 initialized = count
             }

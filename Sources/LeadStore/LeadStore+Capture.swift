@@ -155,7 +155,7 @@ extension LeadStore {
     public func capture(_ candidates: [LeadCandidate]) throws(StoreError) -> [CaptureOutcome] {
         var outcomes: [CaptureOutcome] = []
         outcomes.reserveCapacity(candidates.count)
-        try capture([candidates.map(PreparedCapture.init)]) { (index, stored) in
+        try capture([candidates.map { PreparedCapture($0) }]) { (index, stored) in
             switch stored {
             case .created: outcomes.append(.created(candidates[index].lead))
             case .merged(let lead): outcomes.append(.merged(into: lead))
@@ -219,7 +219,7 @@ extension LeadStore {
     /// copied, a retain and a release per string of its lead. Only what a path needs is read.
     private func captureOne(_ prepared: UnsafePointer<PreparedCapture>, now: Date, nowText: String,
                             db: SQLiteDatabase) throws(StoreError) -> Stored {
-        let event = prepared.pointee.candidate.lead.event
+        let event = prepared.pointee.event
         // In a bulk load, the filter knows most captures are new: no lookups for those.
         let filter = try db.bulkFilter?.sets(for: event, db: db)
         let hashPrefix = prepared.pointee.hashPrefix
@@ -227,24 +227,30 @@ extension LeadStore {
         if filter?.mayHaveSeen(hashPrefix) ?? true {
             let seen = try db.prepared("SELECT lead_id FROM captures_seen WHERE event = ? AND content_hash = ?")
             try seen.bind(1, event)
-            try seen.bind(2, prepared.pointee.candidate.contentHash)
+            try seen.bind(2, prepared.pointee.contentHash)
             let already = try seen.step() ? seen.text(0) : nil
             seen.reset()
             if let already { return .alreadyCaptured(already) }
         }
         defer { filter?.stored(hashPrefix: hashPrefix, keyHash: keyHash) }
         if keyHash.map({ filter?.mayHaveLead($0) ?? true }) ?? false {
-            if let merged = try mergeIfKnown(prepared.pointee.candidate, now: now, db: db) { return .merged(merged) }
+            if let merged = try mergeIfKnown(prepared, now: now, db: db) { return .merged(merged) }
         }
         try insertNewLead(prepared, nowText: nowText, db: db)
         return .created
     }
 
     /// Adds the capture to the lead of the same person at its event, if there is one.
-    private func mergeIfKnown(_ candidate: LeadCandidate, now: Date, db: SQLiteDatabase) throws(StoreError) -> Lead? {
-        let event = candidate.lead.event
-        guard let key = candidate.dedupeKey, var existing = try leadRow(event: event, dedupeKey: key, db: db) else { return nil }
-        let lead = candidate.lead
+    private func mergeIfKnown(_ prepared: UnsafePointer<PreparedCapture>, now: Date, db: SQLiteDatabase) throws(StoreError) -> Lead? {
+        let event = prepared.pointee.event
+        guard let key = prepared.pointee.dedupeKey, var existing = try leadRow(event: event, dedupeKey: key, db: db) else { return nil }
+        // An import's capture kept only its JSON: read the lead back (merges are few).
+        let lead: Lead
+        if let kept = prepared.pointee.candidate?.lead {
+            lead = kept
+        } else {
+            lead = try decodeLead(String(decoding: prepared.pointee.leadJSON, as: UTF8.self), id: "being merged into \(existing.id)")
+        }
         existing.mergedCaptures.append(Capture(capturedAt: lead.capturedAt, source: lead.source, raw: lead.raw))
         existing.contact = existing.contact.merged(with: lead.contact)
         try updateLeadRow(existing, db: db, at: now)
@@ -253,7 +259,7 @@ extension LeadStore {
         try appendEvent(leadID: existing.id, kind: "merged", data: change, at: now, db: db)
         let remember = try db.prepared("INSERT INTO captures_seen (event, content_hash, lead_id) VALUES (?, ?, ?)")
         try remember.bind(1, event)
-        try remember.bind(2, candidate.contentHash)
+        try remember.bind(2, prepared.pointee.contentHash)
         try remember.bind(3, existing.id)
         try remember.runBound()
         return existing
@@ -285,7 +291,7 @@ extension LeadStore {
             try insert.bind(8, nowText)
             if capture.pointee.hasDedupeKey { try insert.bind(9, fields, .dedupeKey) } else { try insert.bind(9, nil as String?) }
             try insert.bind(10, capture.pointee.hasNote ? 1 : 0)
-            try insert.runBound(binding: 11, utf8: capture.pointee.candidate.leadJSON ?? LeadJSON.encodeUTF8(capture.pointee.candidate.lead))
+            try insert.runBound(binding: 11, utf8: capture.pointee.leadJSON)
 
             try event.bind(1, fields, .createdEventID)
             try event.bind(2, fields, .id)

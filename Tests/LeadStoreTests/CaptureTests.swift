@@ -230,16 +230,18 @@ import Testing
     @Test func aBulkLoadStillFindsEarlierLeadsAndOtherWritersLeads() throws {
         let t = try TemporaryStore()
         let other = try t.reopen()
-        func person(_ name: String, raw: String) -> PreparedCapture {
-            PreparedCapture(Cards.candidate(Cards.contact(name: name, emails: ["\(name.lowercased())@acme.example"]), raw: raw))
+        func card(_ name: String, raw: String) -> LeadCandidate {
+            Cards.candidate(Cards.contact(name: name, emails: ["\(name.lowercased())@acme.example"]), raw: raw)
         }
-        _ = try t.store.capture([person("Ann", raw: "ann 1").candidate])
+        // As an import prepares them: the lead dropped, a merge reads it back from the JSON.
+        func person(_ name: String, raw: String) -> PreparedCapture { PreparedCapture(card(name, raw: raw), keepingLead: false) }
+        _ = try t.store.capture([card("Ann", raw: "ann 1")])
         let counts = try t.store.bulkLoad { () throws(StoreError) -> [CaptureCounts] in
             var counts: [CaptureCounts] = []
             counts.append(try t.store.captureCounting([[person("Ann", raw: "ann 2"), person("Bob", raw: "bob 1")]]))
             try t.store.commitBulk()
             // Another process (a booth) stores Cy while the import is between commits.
-            _ = try other.capture([person("Cy", raw: "cy 1").candidate])
+            _ = try other.capture([card("Cy", raw: "cy 1")])
             counts.append(try t.store.captureCounting([[person("Cy", raw: "cy 2"), person("Bob", raw: "bob 1")],
                                                       [person("Bob", raw: "bob 2")]]))
             return counts
@@ -250,6 +252,11 @@ import Testing
         #expect(try t.store.count("leads") == 3)
         #expect(try t.store.count("captures_seen") == 6)
         #expect(try t.store.count("lead_events", where: "kind = 'merged'") == 3)
+        // The merged captures came back whole from the JSON.
+        let merged = try t.store.leads().reduce(into: [String: [String]]()) { out, lead in
+            out[lead.contact.fullName ?? ""] = lead.mergedCaptures.map { String(decoding: $0.raw.bytes, as: UTF8.self) }
+        }
+        #expect(merged == ["Ann": ["ann 2"], "Bob": ["bob 2"], "Cy": ["cy 2"]])
     }
 
     /// A tap stored while an import holds the write lock waits for one capture call of the
