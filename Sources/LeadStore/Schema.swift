@@ -79,7 +79,7 @@ enum Schema {
         DROP INDEX lead_events_by_lead;
         """,
         // 3: the outbox becomes the delivery columns of `lead_events`, and event ids lose
-        // their UNIQUE index. A new lead cost four rows in six B-trees (lead, event, outbox
+        // their UNIQUE index. A new lead cost four rows in eight B-trees (lead, event, outbox
         // item, content hash); now three rows in five, and an import's writer thread makes
         // a fifth fewer SQLite instructions per lead. Every event is queued when written;
         // the forwarder sets its state, attempts, retry time, error and delivery time, and
