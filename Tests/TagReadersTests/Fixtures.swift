@@ -29,9 +29,19 @@ enum Fixtures {
 
     static let profileLinkMessage = NDEFMessage(records: [.uri("https://popl.co/jane")]).encoded()
 
+    /// One folder for this test process, removed when it exits; the folders of test processes
+    /// that were killed before they could remove theirs go when the next one makes its own.
     static let directory: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("leadgate-tagreaders-\(ProcessInfo.processInfo.processIdentifier)")
+        let temporary = FileManager.default.temporaryDirectory
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
+        where name.hasPrefix("leadgate-tagreaders-") {
+            if let pid = pid_t(name.dropFirst("leadgate-tagreaders-".count)), kill(pid, 0) != 0, errno == ESRCH {
+                try? FileManager.default.removeItem(at: temporary.appendingPathComponent(name))
+            }
+        }
+        let url = temporary.appendingPathComponent("leadgate-tagreaders-\(ProcessInfo.processInfo.processIdentifier)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: Fixtures.directory) }
         return url
     }()
 

@@ -10,6 +10,7 @@ import Testing
         let vcard = try Fixtures.file("jane.vcf", Array(Fixtures.janeVCard.utf8))
         let badge = try Fixtures.file("badge.0A1B2C3D.uid", [])
         let link = try Fixtures.file("popl.ntag216.url", Array("https://popl.co/jane\n".utf8))
+        defer { for path in [vcard, badge, link] { try? FileManager.default.removeItem(atPath: path) } }
         let tags = try SimulatedTag.load([vcard, badge, link].map { URL(fileURLWithPath: $0) })
 
         #expect(tags.map(\.type) == [.ntag215, .mifareClassic1K, .ntag216])
@@ -23,6 +24,7 @@ import Testing
 
     @Test func rejectsAMessageTooLargeForTheNamedTag() throws {
         let big = try Fixtures.file("big.ntag213.ndef", Fixtures.longMessage)
+        defer { try? FileManager.default.removeItem(atPath: big) }
         #expect(throws: TagReaderError.self) { try SimulatedTag(contentsOf: URL(fileURLWithPath: big)) }
         #expect(SimulatedTag.smallestType(holding: [UInt8](repeating: 0, count: 2000)) == .type4)
     }

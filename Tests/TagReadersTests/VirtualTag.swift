@@ -26,6 +26,7 @@ final class VirtualTag: Sendable {
     let pid: pid_t
     /// Where the tag writes its JSON lines.
     let logPath: String
+    private let stderrPath: String
     private let exitStatus = Mutex<Int32?>(nil)
 
     /// Starts `virtual_tag.py` with these arguments.
@@ -33,8 +34,15 @@ final class VirtualTag: Sendable {
         let script = VirtualReaders.packageRoot.appendingPathComponent("Hardware/virtual_tag.py").path
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("leadgate-tag-\(UUID().uuidString)").path
         logPath = base + ".jsonl"
-        pid = try ChildProcess.spawn("/usr/bin/env", ["python3", "-u", script] + arguments, stdout: logPath, stderr: base + ".stderr")
+        stderrPath = base + ".stderr"
+        pid = try ChildProcess.spawn("/usr/bin/env", ["python3", "-u", script] + arguments, stdout: logPath, stderr: stderrPath)
         Self.running.withLock { $0.append(self) }
+    }
+
+    /// The log holds what the tag served (cards): it goes with the last reference.
+    deinit {
+        try? FileManager.default.removeItem(atPath: logPath)
+        try? FileManager.default.removeItem(atPath: stderrPath)
     }
 
     var events: [Event] {

@@ -15,6 +15,7 @@ struct BoothCommandTests {
 
     @Test func storesEachTapThenTheNoteWithItsGrammarAndSurvivesCtrlC() async throws {
         let store = DemoCommandTests.freshStore()
+        defer { DemoCommandTests.remove(store) }
         let terminal = try TmuxSession("\(LeadgateBinary.url.path) booth --event 'RSA 2026' --rep alice --reader '\(VirtualReaderFixture.slot0)' --store \(store)",
                                        environment: ["LEADGATE_LOG_LEVEL": "error"])
         defer { terminal.kill() }

@@ -10,6 +10,11 @@ import Testing
         return dir.appendingPathComponent("leads.sqlite").path
     }
 
+    /// Removes the folder `freshStore` made: the store holds the sample cards.
+    static func remove(_ store: String) {
+        try? FileManager.default.removeItem(at: URL(fileURLWithPath: store).deletingLastPathComponent())
+    }
+
     static func leads(_ store: String) throws -> [[String: Any]] {
         let result = try LeadgateBinary.run(["leads", "--json", "--store", store])
         return result.stdoutText.split(separator: "\n").compactMap {
@@ -19,6 +24,7 @@ import Testing
 
     @Test func runsEverySampleWithoutATerminalAndExitsZero() throws {
         let store = Self.freshStore()
+        defer { Self.remove(store) }
         let result = try LeadgateBinary.run(["demo", "--store", store])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdoutText.contains("Leads for Demo Expo 2026"))
@@ -55,6 +61,7 @@ import Testing
 
     @Test func takesNotesOnTheBoothScreenAndKeepsASecondTapWhileTyping() async throws {
         let store = Self.freshStore()
+        defer { Self.remove(store) }
         let terminal = try TmuxSession("\(LeadgateBinary.url.path) demo --interval 2 --store \(store)")
         defer { terminal.kill() }
         // First tap: Jane's card. Start typing, and let the second tap arrive mid-line.
@@ -89,6 +96,7 @@ import Testing
 @Suite(.serialized) struct DemoForwardingTests {
     @Test func forwardsInTheBackgroundAndTheHeaderShowsIt() async throws {
         let store = DemoCommandTests.freshStore()
+        defer { DemoCommandTests.remove(store) }
         let log = store + ".webhooks.jsonl"
         let receiver = try SpawnedProcess("/usr/bin/env", ["python3", "-u",
             LeadgateBinary.packageRoot.appendingPathComponent("Hardware/webhook_receiver.py").path,

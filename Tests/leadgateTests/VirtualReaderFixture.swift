@@ -50,6 +50,12 @@ final class SpawnedProcess: Sendable {
         self.pid = pid
     }
 
+    /// The output files hold what the child printed (cards, among others): they go with the last reference.
+    deinit {
+        try? FileManager.default.removeItem(atPath: stdoutPath)
+        try? FileManager.default.removeItem(atPath: stderrPath)
+    }
+
     var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
     var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
