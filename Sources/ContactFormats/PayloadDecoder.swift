@@ -145,15 +145,19 @@ public enum PayloadDecoder {
             if format == .vcard {
                 var result = try VCardParser().parse(bytes)
                 payload.issues = result.issues.map { PayloadIssue($0) }
-                payload.contacts.reserveCapacity(result.cards.count)
-                // Cards are moved out, first to last (`for parsed in` copied each card: a
-                // retain per string, released again with the parse result).
-                result.cards.reverse()
-                while let parsed = result.cards.popLast() {
-                    let range = parsed.range, isTorn = parsed.isTorn
-                    payload.contacts.append(DecodedContact(card: parsed.card, recordIndex: nil,
-                                                           raw: Array(bytes[range]), mediaType: "text/vcard",
-                                                           isTorn: isTorn))
+                // Cards are moved out last to first, each into its place (`for parsed in`
+                // copied each card, a retain per string released again with the parse
+                // result, and so did reversing the array to pop cards in order).
+                let count = result.cards.count
+                payload.contacts = [DecodedContact](unsafeUninitializedCapacity: count) { contacts, initialized in
+                    var index = count
+                    while let parsed = result.cards.popLast() {
+                        index -= 1
+                        let range = parsed.range, isTorn = parsed.isTorn
+                        (contacts.baseAddress! + index).initialize(to: DecodedContact(
+                            card: parsed.card, recordIndex: nil, raw: Array(bytes[range]), mediaType: "text/vcard", isTorn: isTorn))
+                    }
+                    initialized = count
                 }
             } else {
                 for parsed in try ContactDecoder.decode(bytes, as: format) {
