@@ -47,7 +47,11 @@ let package = Package(
                 "NDEF", "ContactFormats", "Leads", "TagReaders", "LeadStore", "Gateway", "Forwarding",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // jemalloc's malloc in place of glibc's (Debian's libjemalloc-dev): a card's decode
+            // allocates some thirty strings and arrays, freed again on other threads; an import
+            // of 100,000 cards took 12-15% less CPU (README, "Figures").
+            linkerSettings: [.linkedLibrary("jemalloc")]
         ),
 
         .testTarget(name: "NDEFTests", dependencies: ["NDEF"]),

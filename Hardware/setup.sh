@@ -7,6 +7,8 @@ packages=(
   # build: C libraries the Swift system-library targets link
   libpcsclite-dev libnfc-dev libsqlite3-dev libpq-dev libphonenumber-dev libssl-dev
   pkg-config g++
+  # build: the allocator the leadgate binary links in place of glibc's malloc (Package.swift)
+  libjemalloc-dev
   # run and test: the PC/SC stack with its virtual reader, the shared store, the terminal
   pcscd vsmartcard-vpcd postgresql tmux sqlite3 libnfc-bin pcsc-tools
   # benchmarks: the reference vCard parser the parse benchmark compares against
