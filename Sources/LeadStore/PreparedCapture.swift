@@ -9,25 +9,39 @@ import Leads
 /// for the bulk filter. Those were a sixth of the writer's time for 100,000 cards. A tap
 /// makes its own on the way in (`capture(_:)`): one insert path for every capture.
 public struct PreparedCapture: Sendable {
-    /// The candidate as given, or nil for an import's (`keepingLead: false`): its lead is
-    /// freed on the decode thread that made it, and read back from `leadJSON` if it merges.
-    public let candidate: LeadCandidate?
+    // The fields the store's writer reads for every capture come first, close together:
+    // it reads them from memory another core wrote, a cache miss per line they span.
+
+    /// The capture's event (the lead's own string).
+    let event: String
+    /// The content hash's first 64 bits and the dedupe key's hash (for `BulkCaptureFilter`).
+    let hashPrefix: UInt64
+    let keyHash: Int?
+    /// The text fields, one after another; `ends[f]` is where field `f` ends.
+    let fields: [UInt8]
     /// The lead's JSON as UTF-8.
     let leadJSON: [UInt8]
-    /// The capture's event, content hash and dedupe key (the lead's own strings).
-    let event: String
+    let hasDedupeKey: Bool
+    let hasNote: Bool
+    let ends: SIMD16<UInt32>
+    /// The capture's content hash and dedupe key (the lead's own strings).
     let contentHash: String
     let dedupeKey: String?
     /// The card's raw bytes, counted.
     public let rawByteCount: Int
-    /// The text fields, one after another; `ends[f]` is where field `f` ends.
-    let fields: [UInt8]
-    let ends: SIMD16<UInt32>
-    let hasDedupeKey: Bool
-    let hasNote: Bool
-    /// The content hash's first 64 bits and the dedupe key's hash (for `BulkCaptureFilter`).
-    let hashPrefix: UInt64
-    let keyHash: Int?
+    /// The candidate as given, boxed, or nil for an import's (`keepingLead: false`): its
+    /// lead is freed on the decode thread that made it, and read back from `leadJSON` if
+    /// it merges. Held inline, the optional candidate made every capture 600 bytes, most
+    /// of them empty, that the writer's reads skipped over.
+    private let kept: KeptCandidate?
+
+    /// The candidate as given, or nil for an import's.
+    public var candidate: LeadCandidate? { kept?.candidate }
+
+    private final class KeptCandidate: Sendable {
+        let candidate: LeadCandidate
+        init(_ candidate: consuming LeadCandidate) { self.candidate = candidate }
+    }
 
     enum Field: Int {
         case id, event, rep, owner, status, dueAt, capturedAt, dedupeKey, contentHash, createdEventID
@@ -94,7 +108,7 @@ public struct PreparedCapture: Sendable {
         self.event = event
         self.contentHash = contentHash
         self.dedupeKey = key
-        self.candidate = keepingLead ? consume candidate : nil
+        kept = keepingLead ? KeptCandidate(candidate) : nil
     }
 
     /// The bytes made ahead of time: the lead's JSON and the row values.
