@@ -222,8 +222,11 @@ public final class ImportJob: Sendable {
     /// Where stored batches are freed, off the writer thread.
     private static let releaser = DispatchQueue(label: "leadgate.import.release")
 
-    /// Captures per commit unless told otherwise: big enough that commits cost little.
-    public static let defaultCommitEvery = 20_000
+    /// Captures per commit unless told otherwise: big enough that commits cost little. At
+    /// 20,000, each commit after the first also journaled the index pages the ones before
+    /// had written (62 of 275 MB written for 100,000 cards), 3% of an import's CPU time; a
+    /// crash still costs only the re-run of this many, which a second run adds.
+    public static let defaultCommitEvery = 100_000
 
     /// Raw card bytes in a batch before it is stored, whatever its count.
     static let batchBytes = 16 << 20
