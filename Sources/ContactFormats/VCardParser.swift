@@ -198,9 +198,10 @@ struct CardBuilder {
     var notes: [String] = []
     var isNested: Bool
 
-    /// The finished card. Consuming: the card moves out (returning a copy retained every
-    /// string of it, and the builder's end released them all again).
-    consuming func finish() -> ContactCard {
+    /// The finished card, moved out of the builder by pointer (an empty card stays in its
+    /// place). Returning `card`, even from a consuming method, copied it: a retain per
+    /// string, released again with the builder.
+    mutating func finish() -> ContactCard {
         if let n = nComponents {
             // 2.1 has no comma lists in N: put back the commas split off before VERSION was known.
             let is21 = card.version?.hasPrefix("2") ?? false
@@ -216,7 +217,11 @@ struct CardBuilder {
                                        prefixes: part(3), suffixes: part(4))
         }
         if !notes.isEmpty { card.note = notes.joined(separator: "\n") }
-        return card
+        return withUnsafeMutablePointer(to: &card) { slot in
+            let finished = slot.move()
+            slot.initialize(to: ContactCard(format: finished.format))
+            return finished
+        }
     }
 }
 
@@ -534,7 +539,7 @@ struct ParseState {
             if !stack.isEmpty && !agentPending {
                 // A new card before the last one ended: the last one is torn.
                 // Unwind any open nested cards too: the outermost one is the card that is torn.
-                while let torn = stack.popLast() {
+                while var torn = stack.popLast() {
                     let start = torn.start
                     result.issues.append(ContactFormatError(.missingEnd, offset: start))
                     if !torn.isNested {
@@ -551,7 +556,7 @@ struct ParseState {
             return
         case .end:
             guard Self.equalsIgnoringCase(raw, "VCARD") else { return }
-            guard let builder = stack.popLast() else {
+            guard var builder = stack.popLast() else {
                 result.issues.append(ContactFormatError(.unexpectedEnd, offset: offset))
                 return
             }
