@@ -1,5 +1,6 @@
 #include "CPhoneNumber.h"
 
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -270,6 +271,31 @@ int formatE164(const PhoneNumberUtil &util, const PhoneNumber &number, char *out
     return static_cast<int>(e164.size());
 }
 
+// Format(number, E164) for a number the fast path filled, written straight into `out`:
+// "+", the calling code, the Italian leading zeros if any, the national number. That is
+// what Format does for E164 (GetNationalSignificantNumber, then
+// PrefixNumberWithCountryCallingCode), less its three std::string allocations. A number
+// of 0 (Format may then answer with the raw input) goes to Format. LeadsTests compare the
+// fast path's answers with Parse and Format's in every region.
+int writeE164(const PhoneNumberUtil &util, const PhoneNumber &number, char *out, size_t out_capacity) {
+    if (number.national_number() == 0) return formatE164(util, number, out, out_capacity, true);
+    char buffer[64];
+    char *end = buffer + sizeof buffer;
+    char *p = buffer;
+    *p++ = '+';
+    p = std::to_chars(p, end, number.country_code()).ptr;
+    if (number.italian_leading_zero()) {
+        for (int zeros = number.number_of_leading_zeros(); zeros > 0 && p < end; zeros--) *p++ = '0';
+    }
+    std::to_chars_result digits = std::to_chars(p, end, number.national_number());
+    if (digits.ec != std::errc()) return formatE164(util, number, out, out_capacity, true);
+    size_t size = static_cast<size_t>(digits.ptr - buffer);
+    if (size + 1 > out_capacity) return LG_PHONE_ERR_BUFFER_TOO_SMALL;
+    std::memcpy(out, buffer, size);
+    out[size] = '\0';
+    return static_cast<int>(size);
+}
+
 int toE164(const char *text, size_t length, const char *default_region, char *out, size_t out_capacity,
            bool allowFastPath) {
     if (text == nullptr || default_region == nullptr || out == nullptr) return LG_PHONE_ERR_INVALID_ARGUMENT;
@@ -283,7 +309,7 @@ int toE164(const char *text, size_t length, const char *default_region, char *ou
         using Fast = i18n::phonenumbers::PhoneNumberUtilTest;
         int fast = allowFastPath ? Fast::ParseDigits(util, text, length, region, &number) : Fast::kFallBack;
         if (fast == Fast::kNotPossible) return LG_PHONE_ERR_NOT_POSSIBLE;
-        if (fast == Fast::kPossible) return formatE164(util, number, out, out_capacity, true);
+        if (fast == Fast::kPossible) return writeE164(util, number, out, out_capacity);
         PhoneNumberUtil::ErrorType error = util.Parse(std::string(text, length), region, &number);
         if (error != PhoneNumberUtil::NO_PARSING_ERROR) return codeForParseError(error);
         return formatE164(util, number, out, out_capacity);
