@@ -139,11 +139,4 @@ extension SQLiteStatement {
         let rc = sqlite3_bind_text(handle, index, text.start, text.count, nil)
         if rc != SQLITE_OK { try database.check(rc, function: "sqlite3_bind_text") }
     }
-
-    /// Binds text that lives as long as the program (a literal), without copying it.
-    func bind(_ index: Int32, static text: StaticString) throws(StoreError) {
-        let rc = sqlite3_bind_text(handle, index, UnsafeRawPointer(text.utf8Start).assumingMemoryBound(to: CChar.self),
-                                   Int32(text.utf8CodeUnitCount), nil)
-        if rc != SQLITE_OK { try database.check(rc, function: "sqlite3_bind_text") }
-    }
 }

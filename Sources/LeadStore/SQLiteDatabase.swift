@@ -230,17 +230,23 @@ final class SQLiteStatement {
     /// copied into a buffer of SQLite's own first).
     func runBound(binding index: Int32, utf8: [UInt8]) throws(StoreError) {
         try utf8.withUnsafeBufferPointer { (bytes) throws(StoreError) in
-            let rc: Int32
-            if let base = bytes.baseAddress, bytes.count > 0 {
-                rc = sqlite3_bind_text(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
-            } else {
-                rc = sqlite3_bind_text(handle, index, "", 0, Self.transient)
-            }
-            if rc != SQLITE_OK { try database.check(rc, function: "sqlite3_bind_text") }
+            try bind(index, utf8: bytes)
             // Nothing may stay bound to the bytes once they are gone.
             defer { sqlite3_bind_null(handle, index) }
             try runBound()
         }
+    }
+
+    /// Binds UTF-8 bytes as text without SQLite copying them: only while the bytes live,
+    /// and they must be unbound (or bound anew) before they go.
+    func bind(_ index: Int32, utf8 bytes: UnsafeBufferPointer<UInt8>) throws(StoreError) {
+        let rc: Int32
+        if let base = bytes.baseAddress, bytes.count > 0 {
+            rc = sqlite3_bind_text(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self), Int32(bytes.count), nil)
+        } else {
+            rc = sqlite3_bind_text(handle, index, "", 0, Self.transient)
+        }
+        if rc != SQLITE_OK { try database.check(rc, function: "sqlite3_bind_text") }
     }
 
     func bind(_ index: Int32, _ text: String?) throws(StoreError) {
