@@ -28,7 +28,8 @@ public struct CaptureBuilder: Sendable {
     ///
     /// A torn card, a card that holds nothing a lead can use, and a payload with no card at
     /// all are rejected with the reason and their bytes.
-    public func candidates(from payload: DecodedPayload, whole: [UInt8], origin: String, channel: LeadSource.Channel,
+    /// The payload is consumed: each card moves out of it into the normalizer.
+    public func candidates(from payload: consuming DecodedPayload, whole: [UInt8], origin: String, channel: LeadSource.Channel,
                            file: String?, capturedAt: Date = Date()) -> Result {
         var result = Result()
         for issue in payload.issues where !issue.message.contains(ContactFormatError.Code.missingEnd.rawValue) {
@@ -40,20 +41,29 @@ public struct CaptureBuilder: Sendable {
         }
         // Through a buffer pointer, reading each contact in place: `for decoded in` and the
         // array's subscript copied every contact or card they returned (a retain and a
-        // release per string of its card).
-        payload.contacts.withUnsafeBufferPointer { contacts in
+        // release per string of its card). The card itself moves out (an empty one takes its
+        // place): passed in place, it was copied all the same, as memory the normalizer
+        // reads through a pointer could change under it.
+        let issues = payload.issues
+        payload.contacts.withUnsafeMutableBufferPointer { contacts in
             for index in contacts.indices {
                 // Named only for a reject (made for every card, it cost every card a formatting).
                 func place() -> String { contacts.count > 1 ? "card \(index + 1)" : "card" }
                 if contacts[index].isTorn {
-                    let offset = payload.issues.first { $0.message.contains(ContactFormatError.Code.missingEnd.rawValue) }?.offset
+                    let offset = issues.first { $0.message.contains(ContactFormatError.Code.missingEnd.rawValue) }?.offset
                     result.rejects.append(QuarantineEntry(origin: origin, byteOffset: offset,
                                                           reason: "\(place()) starting at byte \(offset ?? 0) is torn: the input ends before its END:VCARD",
                                                           mediaType: contacts[index].mediaType, raw: contacts[index].raw, event: event, rep: rep,
                                                           receivedAt: capturedAt))
                     continue
                 }
-                let contact = normalizer.normalize(contacts[index].card)
+                let format = contacts[index].card.format
+                let card = withUnsafeMutablePointer(to: &contacts[index].card) { slot in
+                    let card = slot.move()
+                    slot.initialize(to: ContactCard(format: card.format))
+                    return card
+                }
+                let contact = normalizer.normalize(card)
                 guard Self.isUsable(contact) else {
                     result.rejects.append(QuarantineEntry(origin: origin, byteOffset: nil,
                                                           reason: "\(place()) holds no name, email, phone or URL",
@@ -64,7 +74,7 @@ public struct CaptureBuilder: Sendable {
                 result.candidates.append(LeadCandidate.make(
                     contact: contact,
                     raw: RawPayload(mediaType: contacts[index].mediaType, bytes: contacts[index].raw),
-                    source: LeadSource(channel: channel, format: Self.leadFormat(contacts[index].card.format), file: file),
+                    source: LeadSource(channel: channel, format: Self.leadFormat(format), file: file),
                     event: event, rep: rep, policy: policy, capturedAt: capturedAt))
             }
         }
