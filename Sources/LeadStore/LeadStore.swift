@@ -39,8 +39,8 @@ public final class LeadStore: @unchecked Sendable {
         // 32 KiB pages for a new store (an existing one keeps its size): a lead row is about
         // 1.6 KB, and bigger pages meant fewer splits and writes; an import of 100,000
         // cards spent 15% less time in its writer thread with 16 KiB pages than with 4 KiB,
-        // and 3-11% less wall time with 32 KiB than 16 (64 KiB: no better than 16, its
-        // index splits move twice the bytes). A tap's commit took as long (0.55 ms).
+        // and 3-11% less wall time with 32 KiB than 16 (64 KiB measured no better than 16).
+        // A tap's commit took as long (0.55 ms).
         try database.execute("PRAGMA page_size=\(Self.pageSize)")
         // An import alone on the store runs it with a rollback journal (see `bulkLoad`) and
         // holds its write lock almost all the time: announced as a writer, this open gets
