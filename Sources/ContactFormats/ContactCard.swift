@@ -54,6 +54,19 @@ public struct ContactCard: Sendable, Hashable {
         self.birthday = birthday
     }
 
+    /// This card, moved out; an empty card of the same format is left in its place.
+    ///
+    /// For a card that lives in a larger value (a builder, an array's element): returning
+    /// it as is, or passing it on from memory reached through a pointer, made the compiler
+    /// copy it (a retain per string), and release the original later.
+    public mutating func moveOut() -> ContactCard {
+        withUnsafeMutablePointer(to: &self) { slot in
+            let card = slot.move()
+            slot.initialize(to: ContactCard(format: card.format))
+            return card
+        }
+    }
+
     /// The name to show: FN when present and not blank, else N formatted as
     /// "prefix given middle family suffix", else the nickname.
     public var displayName: String? {

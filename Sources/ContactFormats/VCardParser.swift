@@ -198,9 +198,8 @@ struct CardBuilder {
     var notes: [String] = []
     var isNested: Bool
 
-    /// The finished card, moved out of the builder by pointer (an empty card stays in its
-    /// place). Returning `card`, even from a consuming method, copied it: a retain per
-    /// string, released again with the builder.
+    /// The finished card, moved out of the builder (`ContactCard.moveOut`): returning
+    /// `card`, even from a consuming method, copied it.
     mutating func finish() -> ContactCard {
         if let n = nComponents {
             // 2.1 has no comma lists in N: put back the commas split off before VERSION was known.
@@ -217,11 +216,7 @@ struct CardBuilder {
                                        prefixes: part(3), suffixes: part(4))
         }
         if !notes.isEmpty { card.note = notes.joined(separator: "\n") }
-        return withUnsafeMutablePointer(to: &card) { slot in
-            let finished = slot.move()
-            slot.initialize(to: ContactCard(format: finished.format))
-            return finished
-        }
+        return card.moveOut()
     }
 }
 

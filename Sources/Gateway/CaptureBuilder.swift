@@ -41,9 +41,9 @@ public struct CaptureBuilder: Sendable {
         }
         // Through a buffer pointer, reading each contact in place: `for decoded in` and the
         // array's subscript copied every contact or card they returned (a retain and a
-        // release per string of its card). The card itself moves out (an empty one takes its
-        // place): passed in place, it was copied all the same, as memory the normalizer
-        // reads through a pointer could change under it.
+        // release per string of its card). The card itself moves out (`moveOut`): passed in
+        // place, it was copied all the same, as memory reached through a pointer could
+        // change while the normalizer reads it.
         let issues = payload.issues
         payload.contacts.withUnsafeMutableBufferPointer { contacts in
             for index in contacts.indices {
@@ -58,12 +58,7 @@ public struct CaptureBuilder: Sendable {
                     continue
                 }
                 let format = contacts[index].card.format
-                let card = withUnsafeMutablePointer(to: &contacts[index].card) { slot in
-                    let card = slot.move()
-                    slot.initialize(to: ContactCard(format: card.format))
-                    return card
-                }
-                let contact = normalizer.normalize(card)
+                let contact = normalizer.normalize(contacts[index].card.moveOut())
                 guard Self.isUsable(contact) else {
                     result.rejects.append(QuarantineEntry(origin: origin, byteOffset: nil,
                                                           reason: "\(place()) holds no name, email, phone or URL",
