@@ -54,14 +54,18 @@ let package = Package(
             linkerSettings: [.linkedLibrary("jemalloc")]
         ),
 
+        // Test machinery several test targets share: child processes, a private PostgreSQL
+        // cluster, the webhook receiver. Built only with the tests.
+        .target(name: "TestSupport", dependencies: ["CLibPQ"], path: "Tests/TestSupport"),
+
         .testTarget(name: "NDEFTests", dependencies: ["NDEF"]),
         .testTarget(name: "ContactFormatsTests", dependencies: ["ContactFormats"]),
         .testTarget(name: "LeadsTests", dependencies: ["Leads", "CPhoneNumber"]),
         .testTarget(name: "LeadStoreTests", dependencies: ["LeadStore", "Leads", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "LeadStore", "Leads", "ContactFormats", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "ForwardingTests", dependencies: ["Forwarding", "LeadStore", "Leads"]),
-        .testTarget(name: "TagReadersTests", dependencies: ["TagReaders", "NDEF"]),
-        .testTarget(name: "leadgateTests", dependencies: ["leadgate", "NDEF", "ContactFormats", "Leads"]),
+        .testTarget(name: "ForwardingTests", dependencies: ["Forwarding", "LeadStore", "Leads", "TestSupport"]),
+        .testTarget(name: "TagReadersTests", dependencies: ["TagReaders", "NDEF", "TestSupport"]),
+        .testTarget(name: "leadgateTests", dependencies: ["leadgate", "NDEF", "ContactFormats", "Leads", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+import TestSupport
 
 /// A sink in memory that answers each batch with the next step of a script, for the loop's
 /// own logic; the real destinations have their own suites.

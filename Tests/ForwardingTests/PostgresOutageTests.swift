@@ -4,6 +4,7 @@ import LeadStore
 import Leads
 import Logging
 import Testing
+import TestSupport
 
 /// The database going away, and the forwarder dying, in the middle of the work.
 extension PostgresSuites {

@@ -4,6 +4,7 @@ import LeadStore
 import Leads
 import Logging
 import Testing
+import TestSupport
 
 extension PostgresSuites {
     @Suite struct PostgresSinkTests {

@@ -4,6 +4,7 @@ import LeadStore
 import Leads
 import Logging
 import Testing
+import TestSupport
 
 @Suite struct WebhookSinkTests {
     let logger = Logger(label: "test.webhook")

@@ -6,28 +6,28 @@ import Foundation
 /// Not Foundation's `Process`: on Linux its exit notification was lost when several tests
 /// spawned at once (the child stayed a zombie and the test waited forever), and its children
 /// inherit the spawning pool thread's blocked signals, so SIGTERM could not stop them.
-enum ChildProcess {
-    struct Output: Sendable {
+public enum ChildProcess {
+    public struct Output: Sendable {
         /// The exit code, or 128 + the signal that ended it.
-        var status: Int32
-        var stdout: String
-        var stderr: String
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
     }
 
     /// A started program: its pid and, once it ends, its status.
-    struct Running: Sendable {
-        let pid: pid_t
-        let exit: Task<Int32, Never>
+    public struct Running: Sendable {
+        public let pid: pid_t
+        public let exit: Task<Int32, Never>
 
-        func kill(_ signal: Int32 = SIGKILL) { _ = Glibc.kill(pid, signal) }
+        public func kill(_ signal: Int32 = SIGKILL) { _ = Glibc.kill(pid, signal) }
     }
 
-    static let packageRoot = URL(fileURLWithPath: #filePath)
+    public static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// Starts `executable` with stdin from /dev/null and stdout/stderr to the given files
     /// (or /dev/null), with no signal blocked.
-    static func spawn(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+    public static func spawn(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
                       stdout: String? = nil, stderr: String? = nil) throws -> Running {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -63,7 +63,7 @@ enum ChildProcess {
     }
 
     /// Runs a program to its end; its output as text.
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> Output {
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> Output {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("leadgate-child-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -75,11 +75,11 @@ enum ChildProcess {
     }
 
     /// Runs the `leadgate` executable built beside the test bundle.
-    static func leadgate(_ arguments: [String], environment: [String: String] = [:]) async throws -> Output {
+    public static func leadgate(_ arguments: [String], environment: [String: String] = [:]) async throws -> Output {
         try await run(leadgateURL.path, arguments, environment: environment)
     }
 
-    static let leadgateURL: URL = {
+    public static let leadgateURL: URL = {
         if let override = ProcessInfo.processInfo.environment["LEADGATE_BINARY"] { return URL(fileURLWithPath: override) }
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for _ in 0..<4 {
@@ -110,7 +110,7 @@ enum ChildProcess {
 }
 
 /// A failure of the test's own machinery (a script that did not start), not of the code under test.
-struct HarnessFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct HarnessFailure: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

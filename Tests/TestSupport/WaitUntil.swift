@@ -4,7 +4,7 @@ import Testing
 ///
 /// Generous limits: in a full `swift test` on two cores, other suites' blocking waits can
 /// hold the cooperative pool for tens of seconds, and this loop with it.
-func waitUntil(seconds: Double = 120, _ condition: () async -> Bool) async throws {
+public func waitUntil(seconds: Double = 120, _ condition: () async -> Bool) async throws {
     let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
     while true {
         if await condition() { return }

@@ -1,29 +1,29 @@
 import Foundation
 import Synchronization
-@testable import Forwarding
+import CLibPQ
 import Testing
 
 /// The PostgreSQL server the suites share: `LEADGATE_TEST_PG_URL` when it is set, else a
 /// private cluster that Hardware/pg-test-cluster.sh starts in a temporary folder (with TLS,
 /// on a free loopback port) and that is stopped and removed when the suites are done.
-final class PostgresCluster: Sendable {
-    @TaskLocal static var current: PostgresCluster?
+public final class PostgresCluster: Sendable {
+    @TaskLocal public static var current: PostgresCluster?
 
     /// A URL of the `postgres` database, for administration.
-    let adminURL: String
-    let host: String
-    let port: Int
+    public let adminURL: String
+    public let host: String
+    public let port: Int
     /// The cluster's folder; nil for a server the tests did not start (and must not stop).
-    let directory: String?
+    public let directory: String?
     /// Databases made by `makeDatabase`, dropped at the end on a server the tests did not start.
     private let madeDatabases = Mutex<[String]>([])
 
-    static var external: String? {
+    public static var external: String? {
         ProcessInfo.processInfo.environment["LEADGATE_TEST_PG_URL"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// Whether tests may stop and restart the server.
-    static var isPrivate: Bool { external == nil }
+    public static var isPrivate: Bool { external == nil }
 
     private init(adminURL: String, host: String, port: Int, directory: String?) {
         self.adminURL = adminURL
@@ -32,7 +32,7 @@ final class PostgresCluster: Sendable {
         self.directory = directory
     }
 
-    static func start() async throws -> PostgresCluster {
+    public static func start() async throws -> PostgresCluster {
         if let external {
             let components = URLComponents(string: external)
             return PostgresCluster(adminURL: external, host: components?.host ?? "127.0.0.1",
@@ -49,7 +49,7 @@ final class PostgresCluster: Sendable {
                                host: "127.0.0.1", port: port, directory: directory)
     }
 
-    func destroy() async {
+    public func destroy() async {
         guard let directory else {
             for name in madeDatabases.withLock({ $0 }) {
                 _ = try? await query(adminURL, "DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
@@ -60,32 +60,32 @@ final class PostgresCluster: Sendable {
     }
 
     /// Stops the server (fast: sessions are ended; immediate: as if it crashed).
-    func stop(immediate: Bool = false) async throws {
+    public func stop(immediate: Bool = false) async throws {
         guard let directory else { throw HarnessFailure("cannot stop a server the tests did not start") }
         let output = try await Self.script("stop", directory, immediate ? "immediate" : "fast")
         guard output.status == 0 else { throw HarnessFailure("pg-test-cluster.sh stop: \(output.stderr)") }
     }
 
-    func start() async throws {
+    public func start() async throws {
         guard let directory else { return }
         let output = try await Self.script("start", directory, String(port))
         guard output.status == 0 else { throw HarnessFailure("pg-test-cluster.sh start: \(output.stderr)") }
     }
 
     /// The root certificate of the server's TLS, for `sslrootcert`; nil without TLS.
-    var certificatePath: String? {
+    public var certificatePath: String? {
         directory.map { $0 + "/server.crt" }.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
     }
 
     /// A new, empty database; returns its URL.
-    func makeDatabase() async throws -> String {
+    public func makeDatabase() async throws -> String {
         let name = "leadgate_\(UUID().uuidString.prefix(8).lowercased())"
         _ = try await query(adminURL, "CREATE DATABASE \(name)")
         madeDatabases.withLock { $0.append(name) }
         return url(database: name)
     }
 
-    func url(database: String, user: String = "postgres", query: String = "") -> String {
+    public func url(database: String, user: String = "postgres", query: String = "") -> String {
         var components = URLComponents(string: adminURL) ?? URLComponents()
         components.path = "/" + database
         var text = components.string ?? adminURL
@@ -93,19 +93,37 @@ final class PostgresCluster: Sendable {
         return text
     }
 
-    /// Runs SQL on its own connection and thread; rows as text.
-    func query(_ url: String, _ sql: String) async throws -> [[String?]] {
-        let thread = BlockingCallThread(name: "test.postgres")
-        return try await thread.run { () throws(ForwardingError) -> [[String?]] in
-            let connection = try PostgresConnection(url: url)
-            let result = try connection.execute(sql)
-            let columns = LibPQ.columnCount(result.handle)
-            return (0..<result.rowCount).map { row in (0..<columns).map { result.value(row: row, column: $0) } }
+    /// Runs SQL on its own connection and thread (libpq blocks); rows as text.
+    public func query(_ url: String, _ sql: String) async throws -> [[String?]] {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result { try Self.blockingQuery(url, sql) })
+            }.start()
+        }
+    }
+
+    private static func blockingQuery(_ url: String, _ sql: String) throws -> [[String?]] {
+        guard let connection = PQconnectdb(url) else { throw HarnessFailure("PQconnectdb returned nil") }
+        defer { PQfinish(connection) }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            throw HarnessFailure("connect: \(String(cString: PQerrorMessage(connection)))")
+        }
+        guard let result = PQexec(connection, sql) else { throw HarnessFailure("PQexec returned nil") }
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        guard status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK else {
+            throw HarnessFailure("\(sql.prefix(60)): \(String(cString: PQresultErrorMessage(result)))")
+        }
+        let rows = PQntuples(result), columns = PQnfields(result)
+        return (0..<rows).map { row in
+            (0..<columns).map { column in
+                PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+            }
         }
     }
 
     /// The first column of the first row as an Int (for counts).
-    func count(_ url: String, _ sql: String) async throws -> Int {
+    public func count(_ url: String, _ sql: String) async throws -> Int {
         Int(try await query(url, sql).first?.first.flatMap { $0 } ?? "") ?? -1
     }
 
@@ -133,10 +151,11 @@ final class PostgresCluster: Sendable {
 }
 
 /// Gives the suites it is on one PostgreSQL server for their whole run (see ``PostgresCluster``).
-struct PostgresClusterTrait: SuiteTrait, TestScoping {
-    var isRecursive: Bool { false }
+public struct PostgresClusterTrait: SuiteTrait, TestScoping {
+    public init() {}
+    public var isRecursive: Bool { false }
 
-    func provideScope(for test: Test, testCase: Test.Case?,
+    public func provideScope(for test: Test, testCase: Test.Case?,
                       performing function: @Sendable () async throws -> Void) async throws {
         let cluster = try await PostgresCluster.start()
         var failure: (any Error)?
@@ -152,13 +171,5 @@ struct PostgresClusterTrait: SuiteTrait, TestScoping {
 
 extension Trait where Self == PostgresClusterTrait {
     /// A PostgreSQL server for the suite; see ``PostgresCluster``.
-    static var postgresCluster: Self { Self() }
-}
-
-/// Every suite that talks to PostgreSQL, one after another, on one server.
-@Suite(.serialized, .postgresCluster)
-struct PostgresSuites {
-    static var cluster: PostgresCluster {
-        get throws { try #require(PostgresCluster.current, "the suite trait starts the server") }
-    }
+    public static var postgresCluster: Self { Self() }
 }

@@ -2,24 +2,24 @@ import Foundation
 
 /// Hardware/webhook_receiver.py on a free loopback port: checks each POST's Standard Webhooks
 /// signature, answers a scripted sequence of statuses and logs what it got.
-final class WebhookReceiver: Sendable {
-    struct Request: Sendable {
-        var id: String
-        var signatureOK: Bool
-        var fresh: Bool
-        var status: Int
-        var receivedAt: Double
-        var contentType: String
-        var body: [String: any Sendable]
+public final class WebhookReceiver: Sendable {
+    public struct Request: Sendable {
+        public var id: String
+        public var signatureOK: Bool
+        public var fresh: Bool
+        public var status: Int
+        public var receivedAt: Double
+        public var contentType: String
+        public var body: [String: any Sendable]
     }
 
-    let url: String
+    public let url: String
     private let process: ChildProcess.Running
     private let log: URL
     private let folder: URL
 
     /// `statuses` as the script takes them: `500,200`, `429:1,200`...
-    init(secret: String, statuses: String) async throws {
+    public init(secret: String, statuses: String) async throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("leadgate-webhook-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         log = folder.appendingPathComponent("requests.jsonl")
@@ -45,12 +45,12 @@ final class WebhookReceiver: Sendable {
         try? FileManager.default.removeItem(at: folder)
     }
 
-    func stop() {
+    public func stop() {
         process.kill()
     }
 
     /// What the receiver got so far, in order.
-    func requests() throws -> [Request] {
+    public func requests() throws -> [Request] {
         guard let text = try? String(contentsOf: log, encoding: .utf8) else { return [] }
         return try text.split(separator: "\n").map { line in
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
