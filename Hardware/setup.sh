@@ -11,6 +11,8 @@ packages=(
   libjemalloc-dev
   # run and test: the PC/SC stack with its virtual reader, the shared store, the terminal
   pcscd vsmartcard-vpcd postgresql tmux sqlite3 libnfc-bin pcsc-tools
+  # test and benchmarks: peak memory of the binary on oversized inputs (/usr/bin/time -f %M)
+  time
   # benchmarks: the reference vCard parser the parse benchmark compares against
   libez-vcard-java libvinnie-java default-jdk-headless
 )

@@ -27,6 +27,20 @@ public struct ContactFormatError: Error, Sendable, Hashable, CustomStringConvert
         public static let nestingTooDeep = Code("AGENT cards nested too deeply")
         /// A line longer than the parser accepts.
         public static let lineTooLong = Code("content line too long")
+        /// A value longer than `CardLimits.maximumValueBytes`: its start is kept.
+        public static let valueTruncated = Code("value longer than 64 KiB cut to its first 64 KiB")
+        /// More values of one property than `CardLimits.maximumValuesPerProperty`: the first are kept.
+        public static let tooManyValues = Code("more than 1000 values of one property: the rest skipped")
+        /// A card with more text than `CardLimits.maximumCardTextBytes`: later values skipped.
+        public static let cardTooLarge = Code("card holds more than 256 KiB of text: the rest skipped")
+
+        /// Codes for what was cut to a bound: the card is read, only the excess is left out.
+        public var isTruncation: Bool {
+            self == .valueTruncated || self == .tooManyValues || self == .cardTooLarge || self == .lineTooLong
+        }
+
+        /// The last issue of an input with more than `CardLimits.maximumIssues`.
+        public static func moreIssues(_ count: Int) -> Code { Code("\(count) more problem(s) not listed") }
     }
 
     public let code: Code

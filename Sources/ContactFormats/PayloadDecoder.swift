@@ -46,6 +46,9 @@ public struct DecodedContact: Sendable {
 public struct PayloadIssue: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
     public var offset: Int?
+    /// A value cut or skipped to keep a card in `CardLimits`: the card was read, and is a
+    /// lead, without the excess (which the raw bytes keep). A warning, not bad input.
+    public var isTruncation = false
 
     public init(_ message: String, offset: Int?) {
         self.message = message
@@ -56,6 +59,7 @@ public struct PayloadIssue: Error, Sendable, Hashable, CustomStringConvertible {
     init(_ error: ContactFormatError, base: Int = 0, context: String? = nil) {
         let prefix = context.map { "\($0): " } ?? ""
         self.init(prefix + error.code.description, offset: error.offset.map { $0 + base })
+        isTruncation = error.code.isTruncation
     }
 
     public var description: String {
@@ -75,7 +79,10 @@ public enum PayloadDecoder {
         }
         switch format {
         case .auto: return try decodeAuto(bytes)
-        case .ndef: return try decodeNDEF(bytes, format: "ndef")
+        case .ndef:
+            // No bytes is no message (a tag with an empty NDEF TLV is `type2`'s business).
+            guard !bytes.isEmpty else { throw PayloadIssue("empty NDEF message", offset: 0) }
+            return try decodeNDEF(bytes, format: "ndef")
         case .type2: return try decodeTypeTwo(bytes)
         case .type4: return try decodeTypeFour(bytes)
         case .vcard: return try decodeText(bytes, as: .vcard)
@@ -161,6 +168,7 @@ public enum PayloadDecoder {
                 }
             } else {
                 for parsed in try ContactDecoder.decode(bytes, as: format) {
+                    payload.issues += parsed.issues.map { PayloadIssue($0) }
                     payload.contacts.append(DecodedContact(card: parsed.card, recordIndex: nil, raw: bytes,
                                                            mediaType: "text/plain", isTorn: false))
                 }
@@ -221,6 +229,7 @@ public enum PayloadDecoder {
                 }
             } else {
                 for parsed in try ContactDecoder.decode(bytes, as: format) {
+                    payload.issues += parsed.issues.map { PayloadIssue($0, context: context) }
                     payload.contacts.append(DecodedContact(card: parsed.card, recordIndex: index, raw: bytes,
                                                            mediaType: mediaType, isTorn: false))
                 }

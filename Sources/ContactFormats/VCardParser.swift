@@ -11,8 +11,11 @@
 public struct VCardParser: Sendable {
     /// Cards nested inside cards (2.1 AGENT) deeper than this are an error.
     public var maximumNesting = 4
-    /// Text values longer than this are skipped with a `lineTooLong` issue.
-    public var maximumValueLength = 1 << 20
+    /// Text values are cut to this many UTF-8 bytes, with a `valueTruncated` issue.
+    public var maximumValueLength = CardLimits.maximumValueBytes
+    /// Raw bytes read of one value (quoted-printable spends three on a byte): the rest of
+    /// its lines are stepped over, never copied.
+    var maximumRawValueLength: Int { maximumValueLength > Int.max / 4 ? Int.max : maximumValueLength * 4 }
 
     public init() {}
 
@@ -60,6 +63,9 @@ public struct ParsedCard: Sendable {
     public var range: Range<Int>
     /// True when the input ended before the card's END line.
     public var isTorn: Bool
+    /// What was cut from the card to keep it in `CardLimits` (the vCard parser lists its
+    /// issues in the parse result instead).
+    public var issues: [ContactFormatError] = []
 }
 
 // MARK: - Parsing state
@@ -196,7 +202,15 @@ struct CardBuilder {
     var start: Int
     var nComponents: [[String]]?
     var notes: [String] = []
-    var isNested: Bool
+    /// An AGENT's card (someone else's, not a lead); other nested 2.1 cards are cards of their own.
+    var isAgent = false
+    /// Where this card goes in the result: before the nested cards that end inside it.
+    var resultIndex = 0
+    /// Bytes of text kept so far, all values, and of the notes (`CardLimits`).
+    var textBytes = 0
+    var noteBytes = 0
+    /// Bounds already reported for this card (`Bound`), so each is reported once.
+    var reported: UInt8 = 0
 
     /// The finished card, moved out of the builder (`ContactCard.moveOut`): returning
     /// `card`, even from a consuming method, copied it.
@@ -225,6 +239,8 @@ struct ParseState {
     var result = VCardParseResult()
     var stack: [CardBuilder] = []
     var sawBegin = false
+    /// Issues past `CardLimits.maximumIssues`, counted only.
+    var droppedIssues = 0
     /// An `AGENT:` with an empty value: the next BEGIN opens a nested card, not a new one.
     var agentPending = false
     var scratch: [UInt8] = []
@@ -287,7 +303,7 @@ struct ParseState {
                     if let c = Self.findColon(q, 0, q.count) {
                         handleLine(q, 0, c, q.count, offset: lineStart, continuation: pos)
                     } else if !stack.isEmpty {
-                        result.issues.append(ContactFormatError(.malformedLine, offset: lineStart))
+                        report(.malformedLine, offset: lineStart)
                     }
                 }
                 continue
@@ -314,13 +330,38 @@ struct ParseState {
             }
         }
         // Input ended inside cards: keep what they hold, flagged as torn.
-        while let builder = stack.popLast() {
-            result.issues.append(ContactFormatError(.missingEnd, offset: builder.start))
-            if !builder.isNested {
-                var b = builder
-                result.cards.append(ParsedCard(card: b.finish(), range: b.start..<n, isTorn: true))
+        while var builder = stack.popLast() {
+            report(.missingEnd, offset: builder.start)
+            if !builder.isAgent {
+                let start = builder.start, index = builder.resultIndex
+                emit(ParsedCard(card: builder.finish(), range: start..<n, isTorn: true), at: index)
             }
         }
+        if droppedIssues > 0 {
+            result.issues.append(ContactFormatError(.moreIssues(droppedIssues), offset: nil))
+        }
+    }
+
+    /// Lists an issue, up to `CardLimits.maximumIssues` (a million bad lines are one input's
+    /// problem, not a million entries); the rest are counted.
+    mutating func report(_ code: ContactFormatError.Code, offset: Int?) {
+        if result.issues.count < CardLimits.maximumIssues {
+            result.issues.append(ContactFormatError(code, offset: offset))
+        } else {
+            droppedIssues += 1
+        }
+    }
+
+    /// Reports a bound reached by the card at `index`, once per card and `bound`.
+    mutating func report(_ code: ContactFormatError.Code, bound: UInt8, card index: Int, offset: Int) {
+        guard stack[index].reported & bound == 0 else { return }
+        stack[index].reported |= bound
+        report(code, offset: offset)
+    }
+
+    /// A finished card, put in input order: after the cards nested in it, it goes before them.
+    mutating func emit(_ card: ParsedCard, at index: Int) {
+        if index >= result.cards.count { result.cards.append(card) } else { result.cards.insert(card, at: index) }
     }
 
     /// Appends continuation lines to `scratch`: folded lines without their first white-space
@@ -341,7 +382,7 @@ struct ParseState {
             } else {
                 break
             }
-            if scratch.count > parser.maximumValueLength {
+            if scratch.count > parser.maximumRawValueLength {
                 // Too long to keep: step over the rest of its lines, or they would be read as properties.
                 let rest = LineHeader(encoding: quotedPrintable ? .quotedPrintable : .text)
                 return skipContinuations(p, pos, header: rest, lastByte: scratch.last ?? 0)
@@ -531,34 +572,42 @@ struct ParseState {
         case .begin:
             guard Self.equalsIgnoringCase(raw, "VCARD") else { return }
             sawBegin = true
-            if !stack.isEmpty && !agentPending {
+            // 2.1 nests cards (an AGENT's, or a card written inside a card): a BEGIN in an
+            // open 2.1 card opens a nested one, and the outer card goes on after its END.
+            // Nothing nests in 3.0 and 4.0: there a BEGIN means the open card is torn.
+            let nests = agentPending || (stack.last?.card.version.map { $0.hasPrefix("2") } ?? false)
+            if !stack.isEmpty && !nests {
                 // A new card before the last one ended: the last one is torn.
                 // Unwind any open nested cards too: the outermost one is the card that is torn.
                 while var torn = stack.popLast() {
-                    let start = torn.start
-                    result.issues.append(ContactFormatError(.missingEnd, offset: start))
-                    if !torn.isNested {
-                        result.cards.append(ParsedCard(card: torn.finish(), range: start..<offset, isTorn: true))
+                    let start = torn.start, index = torn.resultIndex
+                    report(.missingEnd, offset: start)
+                    if !torn.isAgent {
+                        emit(ParsedCard(card: torn.finish(), range: start..<offset, isTorn: true), at: index)
                     }
                 }
             }
             if stack.count >= parser.maximumNesting {
-                result.issues.append(ContactFormatError(.nestingTooDeep, offset: offset))
+                report(.nestingTooDeep, offset: offset)
                 return
             }
-            stack.append(CardBuilder(start: offset, isNested: agentPending && !stack.isEmpty))
+            var builder = CardBuilder(start: offset)
+            // An AGENT's card describes someone else: it is read but is no lead, nor is
+            // anything nested in it.
+            builder.isAgent = !stack.isEmpty && (agentPending || stack[stack.count - 1].isAgent)
+            builder.resultIndex = result.cards.count
+            stack.append(builder)
             agentPending = false
             return
         case .end:
             guard Self.equalsIgnoringCase(raw, "VCARD") else { return }
             guard var builder = stack.popLast() else {
-                result.issues.append(ContactFormatError(.unexpectedEnd, offset: offset))
+                report(.unexpectedEnd, offset: offset)
                 return
             }
-            // A nested AGENT card describes someone else; it is read but is not this lead.
-            if !builder.isNested {
-                let start = builder.start
-                result.cards.append(ParsedCard(card: builder.finish(), range: start..<lineEnd, isTorn: false))
+            if !builder.isAgent {
+                let start = builder.start, index = builder.resultIndex
+                emit(ParsedCard(card: builder.finish(), range: start..<lineEnd, isTorn: false), at: index)
             }
             return
         case .other:
@@ -570,23 +619,62 @@ struct ParseState {
         guard !stack.isEmpty else { return }
         agentPending = false
         if header.encoding == .binary { return }
-        if raw.count > parser.maximumValueLength {
-            result.issues.append(ContactFormatError(.lineTooLong, offset: offset))
-            return
-        }
         if header.name == .agent {
             // 2.1 puts the agent's card on the following lines; 3.0 escapes it into the value.
             agentPending = Self.isBlank(raw)
             return
         }
-        decodeValue(raw, header: header)
         let index = stack.count - 1
+        if let bound = Self.fullProperty(header.name, stack[index]) {
+            report(.tooManyValues, bound: bound, card: index, offset: offset)
+            return
+        }
+        // A value past the bounds is cut: first its raw bytes (the rest of its lines were
+        // stepped over already), then its text.
+        var cut = false
+        var value = raw
+        if value.count > parser.maximumRawValueLength {
+            value = UnsafeBufferPointer(rebasing: raw[..<parser.maximumRawValueLength])
+            cut = true
+        }
+        decodeValue(value, header: header)
+        // A card's notes are joined into one: together they are one value.
+        let room = header.name == .note ? max(0, parser.maximumValueLength - stack[index].noteBytes) : parser.maximumValueLength
+        if decoded.count > room {
+            let keep = decoded.withUnsafeBufferPointer { CardLimits.utf8Prefix($0, limit: room) }
+            decoded.removeSubrange(keep...)
+            cut = true
+        }
+        if cut { report(.valueTruncated, offset: offset) }
+        if stack[index].textBytes + decoded.count > CardLimits.maximumCardTextBytes {
+            report(.cardTooLarge, bound: Self.cardBound, card: index, offset: offset)
+            return
+        }
+        stack[index].textBytes += decoded.count
+        if header.name == .note { stack[index].noteBytes += decoded.count + 1 }
         // `apply` is static: a method on self would read all of self while `stack[index]` is
         // written, and Swift would copy the whole state (and then the stack) for every line.
         decoded.withUnsafeBufferPointer { v in
             Self.apply(header, v, to: &stack[index])
         }
     }
+
+    /// The bound bit of `name` when the card holds `CardLimits.maximumValuesPerProperty` of
+    /// its values already; nil while there is room (or the property holds one value).
+    static func fullProperty(_ name: PropertyName, _ builder: CardBuilder) -> UInt8? {
+        let limit = CardLimits.maximumValuesPerProperty
+        switch name {
+        case .tel: return builder.card.phones.count >= limit ? 1 : nil
+        case .email: return builder.card.emails.count >= limit ? 2 : nil
+        case .url: return builder.card.urls.count >= limit ? 4 : nil
+        case .adr: return builder.card.addresses.count >= limit ? 8 : nil
+        case .note: return builder.notes.count >= limit ? 16 : nil
+        default: return nil
+        }
+    }
+
+    /// The bound bit of `CardLimits.maximumCardTextBytes`.
+    static let cardBound: UInt8 = 32
 
     /// Decodes quoted-printable and the charset into `decoded`, as UTF-8 still escaped.
     mutating func decodeValue(_ raw: UnsafeBufferPointer<UInt8>, header: LineHeader) {

@@ -22,6 +22,10 @@ public struct CaptureBuilder: Sendable {
     public struct Result: Sendable {
         public var candidates: [LeadCandidate] = []
         public var rejects: [QuarantineEntry] = []
+        /// What was cut to keep cards and leads within their bounds (`CardLimits`,
+        /// `LeadLimits`): the leads were made all the same; these keep the raw bytes, and
+        /// their reasons are warnings for the user.
+        public var warnings: [QuarantineEntry] = []
     }
 
     /// The candidates in a decoded payload read from `origin` (a file path or `stdin`).
@@ -35,9 +39,10 @@ public struct CaptureBuilder: Sendable {
         for issue in payload.issues where !issue.message.contains(ContactFormatError.Code.missingEnd.rawValue) {
             // Issues that did not stop a card from being read are kept with the input, so
             // nothing the parser skipped is lost; torn cards are quarantined below.
-            result.rejects.append(QuarantineEntry(origin: origin, byteOffset: issue.offset, reason: issue.message,
-                                                  mediaType: mediaType(forFormat: payload.format), raw: whole,
-                                                  event: event, rep: rep, receivedAt: capturedAt))
+            let entry = QuarantineEntry(origin: origin, byteOffset: issue.offset, reason: issue.message,
+                                        mediaType: mediaType(forFormat: payload.format), raw: whole,
+                                        event: event, rep: rep, receivedAt: capturedAt)
+            if issue.isTruncation { result.warnings.append(entry) } else { result.rejects.append(entry) }
         }
         // Through a buffer pointer, reading each contact in place: `for decoded in` and the
         // array's subscript copied every contact or card they returned (a retain and a
@@ -66,11 +71,18 @@ public struct CaptureBuilder: Sendable {
                                                           event: event, rep: rep, receivedAt: capturedAt))
                     continue
                 }
-                result.candidates.append(LeadCandidate.make(
+                var candidate = LeadCandidate.make(
                     contact: contact,
                     raw: RawPayload(mediaType: contacts[index].mediaType, bytes: contacts[index].raw),
                     source: LeadSource(channel: channel, format: Self.leadFormat(format), file: file),
-                    event: event, rep: rep, policy: policy, capturedAt: capturedAt))
+                    event: event, rep: rep, policy: policy, capturedAt: capturedAt)
+                if let cut = LeadLimits.fit(&candidate.lead) {
+                    result.warnings.append(QuarantineEntry(
+                        origin: origin, byteOffset: nil, reason: "\(place()) (lead \(candidate.lead.id.prefix(8))): \(cut.description)",
+                        mediaType: contacts[index].mediaType, raw: cut.raw ?? contacts[index].raw,
+                        event: event, rep: rep, receivedAt: capturedAt))
+                }
+                result.candidates.append(candidate)
             }
         }
         if payload.contacts.isEmpty && result.rejects.isEmpty {

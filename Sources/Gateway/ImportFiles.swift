@@ -4,11 +4,20 @@ import Foundation
 /// file attributes look up the owner's name (reading /etc/passwd) for every file, which
 /// for 10,000 small card files cost more than reading them.
 enum ImportFiles {
-    /// Regular files under `folder`, recursively, as paths joined onto `folder`; hidden
-    /// names (and everything under a hidden folder) and symbolic links are left out.
-    static func walk(_ folder: String) throws(ImportError) -> [String] {
+    /// Regular files under `folder`, recursively, as paths joined onto `folder`, and a note
+    /// for each symbolic link that was not followed; hidden names (and everything under a
+    /// hidden folder) are left out.
+    ///
+    /// Symbolic links are followed, each folder read once (by device and inode), so a link
+    /// back to a folder above it ends there; links to nothing, to a folder already read, or
+    /// to something other than a file or folder (a FIFO would block the import) are skipped
+    /// with a note saying so.
+    static func walk(_ folder: String) throws(ImportError) -> (files: [String], notes: [String]) {
         var files: [String] = []
+        var notes: [String] = []
         var pending = [folder]
+        var visited: Set<FolderID> = []
+        if let root = FolderID(path: folder) { visited.insert(root) }
         var first = true
         while let directory = pending.popLast() {
             guard let handle = opendir(directory) else {
@@ -30,13 +39,55 @@ enum ImportFiles {
                     switch info.st_mode & S_IFMT {
                     case S_IFDIR: type = Int32(DT_DIR)
                     case S_IFREG: type = Int32(DT_REG)
+                    case S_IFLNK: type = Int32(DT_LNK)
                     default: continue
                     }
                 }
-                if type == Int32(DT_DIR) { pending.append(path) } else if type == Int32(DT_REG) { files.append(path) }
+                if type == Int32(DT_DIR) {
+                    // Reached through a link already, or a bind mount of a folder above.
+                    if let id = FolderID(path: path), !visited.insert(id).inserted { continue }
+                    pending.append(path)
+                } else if type == Int32(DT_REG) {
+                    files.append(path)
+                } else if type == Int32(DT_LNK) {
+                    var info = stat()
+                    guard stat(path, &info) == 0 else {
+                        notes.append("\(path): symbolic link to nothing (\(String(cString: strerror(errno)))), skipped")
+                        continue
+                    }
+                    switch info.st_mode & S_IFMT {
+                    case S_IFREG:
+                        files.append(path)
+                    case S_IFDIR:
+                        if visited.insert(FolderID(info)).inserted {
+                            pending.append(path)
+                        } else {
+                            notes.append("\(path): symbolic link to a folder read already (a loop?), skipped")
+                        }
+                    default:
+                        notes.append("\(path): symbolic link to something not a file or folder, skipped")
+                    }
+                }
             }
         }
-        return files
+        return (files, notes)
+    }
+
+    /// A folder by device and inode: the same folder whatever path reaches it.
+    struct FolderID: Hashable {
+        let device: UInt64
+        let inode: UInt64
+
+        init(_ info: stat) {
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+        }
+
+        init?(path: String) {
+            var info = stat()
+            guard stat(path, &info) == 0 else { return nil }
+            self.init(info)
+        }
     }
 
     /// The lower-cased extension of the path's last component ("" if none), as

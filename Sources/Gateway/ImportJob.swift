@@ -47,27 +47,43 @@ public final class ImportJob: Sendable {
         self.maximumFileSize = maximumFileSize
     }
 
+    /// What an import of some paths reads, and what it leaves out.
+    public struct Expansion: Sendable {
+        public var inputs: [Input] = []
+        /// Files in the folders that are not of a readable kind (by extension).
+        public var skipped: [String] = []
+        /// Symbolic links not followed, and why (`ImportFiles.walk`).
+        public var notes: [String] = []
+    }
+
     /// The files an import of `paths` reads: files as given, folders walked recursively for
     /// the extensions leadgate reads (.vcf .vcard .txt .ndef .bin), in sorted order.
     public static func expand(_ paths: [String]) throws(ImportError) -> (inputs: [Input], skipped: [String]) {
-        var inputs: [Input] = []
-        var skipped: [String] = []
+        let expansion = try expansion(of: paths)
+        return (expansion.inputs, expansion.skipped)
+    }
+
+    /// `expand`, with the notes on symbolic links that were not followed.
+    public static func expansion(of paths: [String]) throws(ImportError) -> Expansion {
+        var result = Expansion()
         for path in paths {
-            if path == "-" { inputs.append(.standardInput); continue }
+            if path == "-" { result.inputs.append(.standardInput); continue }
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw ImportError("\(path): no such file or folder")
             }
-            guard isDirectory.boolValue else { inputs.append(.file(path)); continue }
+            guard isDirectory.boolValue else { result.inputs.append(.file(path)); continue }
             var found: [String] = []
             var other: [String] = []
-            for full in try ImportFiles.walk(path) {
+            let walked = try ImportFiles.walk(path)
+            for full in walked.files {
                 if Self.readableExtensions.contains(ImportFiles.pathExtension(full)) { found.append(full) } else { other.append(full) }
             }
-            inputs += found.sorted().map { .file($0) }
-            skipped += other.sorted()
+            result.inputs += found.sorted().map { .file($0) }
+            result.skipped += other.sorted()
+            result.notes += walked.notes
         }
-        return (inputs, skipped)
+        return result
     }
 
     static let readableExtensions: Set<String> = ["vcf", "vcard", "txt", "ndef", "bin"]
@@ -166,12 +182,16 @@ public final class ImportJob: Sendable {
             }
             pendingFiles += 1
             pendingBytes += outcome.rawByteCount
-            if !outcome.rejects.isEmpty {
+            if !outcome.rejects.isEmpty || !outcome.warnings.isEmpty {
                 // Keep order simple: captures before this file's rejects are stored first.
                 try flush()
                 for reject in outcome.rejects {
                     try store.quarantine(reject)
                     summary.rejected.append(ImportSummary.Rejection(origin: reject.origin, byteOffset: reject.byteOffset, reason: reject.reason))
+                }
+                for warning in outcome.warnings {
+                    try store.quarantine(warning)
+                    summary.warnings.append(ImportSummary.Rejection(origin: warning.origin, byteOffset: warning.byteOffset, reason: warning.reason))
                 }
             }
             if pendingCount >= batchSize || pendingBytes >= Self.batchBytes { try flush() }
@@ -242,6 +262,8 @@ public final class ImportJob: Sendable {
     struct Decoded: Sendable {
         let candidates: [PreparedCapture]
         let rejects: [QuarantineEntry]
+        /// What was cut to keep cards and leads in bounds: quarantined, but no rejection.
+        let warnings: [QuarantineEntry]
         /// The cards' raw bytes (what a batch is cut by).
         let rawByteCount: Int
         /// The bytes this result holds on to: its input, each lead's JSON and row values.
@@ -249,16 +271,17 @@ public final class ImportJob: Sendable {
         /// `put` summed under the lock the writer waits on.
         let byteCount: Int
 
-        init(candidates: [PreparedCapture] = [], rejects: [QuarantineEntry] = []) {
+        init(candidates: [PreparedCapture] = [], rejects: [QuarantineEntry] = [], warnings: [QuarantineEntry] = []) {
             self.candidates = candidates
             self.rejects = rejects
+            self.warnings = warnings
             // Through a buffer pointer: `reduce` over the array copied each candidate (a
             // retain and a release per string of its lead).
             let (raw, prepared) = candidates.withUnsafeBufferPointer { candidates in
                 candidates.indices.reduce((0, 0)) { ($0.0 + candidates[$1].rawByteCount, $0.1 + candidates[$1].preparedByteCount) }
             }
             rawByteCount = raw
-            byteCount = raw + prepared + rejects.reduce(0) { $0 + $1.raw.count }
+            byteCount = raw + prepared + rejects.reduce(0) { $0 + $1.raw.count } + warnings.reduce(0) { $0 + $1.raw.count }
         }
     }
 
@@ -305,7 +328,7 @@ public final class ImportJob: Sendable {
                 }
                 initialized = count
             }
-            return Decoded(candidates: prepared, rejects: result.rejects)
+            return Decoded(candidates: prepared, rejects: result.rejects, warnings: result.warnings)
         } catch {
             return Decoded(rejects: [builder.reject(bytes, origin: origin, issue: error)])
         }
@@ -335,9 +358,12 @@ public struct ImportSummary: Sendable, Codable {
     /// Cards already imported for this event (same bytes): nothing was added.
     public var alreadyImported = 0
     public var rejected: [Rejection] = []
+    /// Cards imported with something cut to keep them in bounds (a 64 KiB note, the first
+    /// 1,000 phones): their bytes are in the quarantine too.
+    public var warnings: [Rejection] = []
 
     enum CodingKeys: String, CodingKey {
-        case files, cards, imported, merged, rejected
+        case files, cards, imported, merged, rejected, warnings
         case alreadyImported = "already_imported"
     }
 

@@ -18,7 +18,14 @@ public struct ContactNormalizer: Sendable {
         self.phoneNumbers = phoneNumbers
     }
 
+    /// Cards from the parsers are within `CardLimits` already; a card built elsewhere (a
+    /// form) is cut to them here, so no contact outgrows a lead.
     public func normalize(_ card: ContactCard) -> NormalizedContact {
+        if !Self.isWithinLimits(card) { return normalizeWithinLimits(Self.cutToLimits(card)) }
+        return normalizeWithinLimits(card)
+    }
+
+    private func normalizeWithinLimits(_ card: ContactCard) -> NormalizedContact {
         let formattedName = card.formattedName?.trimmedOrNil()
         // Only a blank FN needs displayName, whose blank test walks Characters.
         let fullName = formattedName ?? card.displayName?.trimmedOrNil()
@@ -41,6 +48,46 @@ public struct ContactNormalizer: Sendable {
             note: card.note?.trimmedOrNil(),
             invalidEmails: emails.invalid
         )
+    }
+
+    /// Whether every value of `card` and every list is within `CardLimits` (counts and
+    /// lengths only: `utf8.count` of a native string costs nothing).
+    static func isWithinLimits(_ card: ContactCard) -> Bool {
+        let most = CardLimits.maximumValuesPerProperty, longest = CardLimits.maximumValueBytes
+        func fits(_ s: String?) -> Bool { (s?.utf8.count ?? 0) <= longest }
+        guard card.emails.count <= most, card.phones.count <= most, card.urls.count <= most,
+              card.addresses.count <= most, card.organization.count <= most else { return false }
+        if let n = card.name, !(n.family.allSatisfy(fits) && n.given.allSatisfy(fits) && n.additional.allSatisfy(fits)
+                                 && n.prefixes.allSatisfy(fits) && n.suffixes.allSatisfy(fits)) { return false }
+        return fits(card.formattedName) && fits(card.nickname) && fits(card.title) && fits(card.note)
+            && card.organization.allSatisfy(fits)
+            && card.emails.allSatisfy { fits($0.value) } && card.phones.allSatisfy { fits($0.value) }
+            && card.urls.allSatisfy(fits) && card.addresses.allSatisfy { $0.components.allSatisfy(fits) }
+    }
+
+    /// `card` with every list cut to `CardLimits.maximumValuesPerProperty` and every text
+    /// to `CardLimits.maximumValueBytes`.
+    static func cutToLimits(_ card: ContactCard) -> ContactCard {
+        var card = card
+        let most = CardLimits.maximumValuesPerProperty
+        func cut(_ s: String) -> String { CardLimits.truncated(s) ?? s }
+        func cut(_ s: String?) -> String? { s.map(cut) }
+        func cut(_ list: [String]) -> [String] { list.prefix(most).map(cut) }
+        func cut(_ list: [TypedValue]) -> [TypedValue] { list.prefix(most).map { TypedValue(cut($0.value), types: $0.types) } }
+        card.formattedName = cut(card.formattedName)
+        card.nickname = cut(card.nickname)
+        card.title = cut(card.title)
+        card.note = cut(card.note)
+        card.organization = cut(card.organization)
+        if let n = card.name {
+            card.name = StructuredName(family: cut(n.family), given: cut(n.given), additional: cut(n.additional),
+                                       prefixes: cut(n.prefixes), suffixes: cut(n.suffixes))
+        }
+        card.emails = cut(card.emails)
+        card.phones = cut(card.phones)
+        card.urls = cut(card.urls)
+        card.addresses = card.addresses.prefix(most).map { PostalAddress(components: cut($0.components), types: $0.types) }
+        return card
     }
 
     /// Valid and invalid emails, each without case-insensitive repeats, in card order.

@@ -29,12 +29,14 @@ public enum LeadJSON {
 
 /// Writes into a buffer of its own: `Array.append` checked uniqueness and capacity and
 /// ended a mutation for every byte, a third of the JSON's time.
-struct JSONWriter: ~Copyable {
+///
+/// Public for other JSON that carries contacts (`leadgate parse`): one fast writer for all.
+public struct JSONWriter: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var count = 0
     private var capacity: Int
 
-    init() {
+    public init() {
         capacity = 2048
         base = .allocate(capacity: capacity)
     }
@@ -45,7 +47,20 @@ struct JSONWriter: ~Copyable {
         String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
     }
 
-    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+    public var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// The bytes written so far, lent without a copy.
+    public func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: base, count: count))
+    }
+
+    /// `{`, `}`, `[`, `]` or `,`.
+    public mutating func punctuation(_ b: UInt8) { byte(b) }
+
+    public mutating func int(_ value: Int) {
+        var digits = String(value)
+        digits.withUTF8 { append($0) }
+    }
 
     /// Room for `extra` more bytes.
     @inline(__always) private mutating func reserve(_ extra: Int) {
@@ -81,11 +96,11 @@ struct JSONWriter: ~Copyable {
         count += u.count
     }
 
-    mutating func raw(_ s: StaticString) {
+    public mutating func raw(_ s: StaticString) {
         append(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
     }
 
-    mutating func key(_ s: StaticString, first: Bool = false) {
+    public mutating func key(_ s: StaticString, first: Bool = false) {
         let length = s.utf8CodeUnitCount
         reserve(length + 4)
         if !first { base[count] = 0x2C; count += 1 }
@@ -96,7 +111,7 @@ struct JSONWriter: ~Copyable {
         count += length + 3
     }
 
-    mutating func string(_ s: String) {
+    public mutating func string(_ s: String) {
         // A native string lends its bytes without a copy (`var s = s; s.withUTF8` retained it).
         if let done: Void = s.utf8.withContiguousStorageIfAvailable({ string(utf8: $0) }) { return done }
         var s = s
@@ -195,11 +210,11 @@ struct JSONWriter: ~Copyable {
         self.count += encoded + 2
     }
 
-    mutating func optional(_ s: String?) {
+    public mutating func optional(_ s: String?) {
         if let s { string(s) } else { raw("null") }
     }
 
-    mutating func strings(_ list: [String]) {
+    public mutating func strings(_ list: [String]) {
         byte(0x5B)
         for (i, s) in list.enumerated() {
             if i > 0 { byte(0x2C) }
@@ -268,7 +283,7 @@ struct JSONWriter: ~Copyable {
         byte(0x7D)
     }
 
-    mutating func write(_ c: NormalizedContact) {
+    public mutating func write(_ c: NormalizedContact) {
         byte(0x7B)
         key("full_name", first: true); optional(c.fullName)
         key("given_name"); optional(c.givenName)

@@ -53,4 +53,15 @@ enum Terminal {
     static func write(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))
     }
+
+    /// Bytes to standard output, written in place (no `Data` copy of a large output).
+    static func writeOut(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }  // a closed pipe: nothing more to say to it
+            offset += n
+        }
+    }
 }

@@ -57,6 +57,10 @@ struct ImportCommand: ParsableCommand {
                 throw CommandFailure.storeFailure(error, path: storeOptions.path)
             }
             meter.finish()
+            for warning in summary.warnings {
+                let at = warning.byteOffset.map { " at byte \($0)" } ?? ""
+                Terminal.writeError("leadgate: warning: \(warning.origin)\(at): \(warning.reason) (imported; its bytes are in the quarantine)\n")
+            }
             print(summary, skipped: skipped)
             if !summary.rejected.isEmpty {
                 throw CommandFailure.dataError("\(summary.rejected.count) input(s) rejected and kept in the quarantine (leadgate quarantine list)")
@@ -64,8 +68,18 @@ struct ImportCommand: ParsableCommand {
         }
     }
 
+    /// The inputs and the files skipped; symbolic links not followed, and folders that
+    /// hold nothing to read, are said on stderr (never a silent "0 file(s)").
     func expandInputs() throws(CommandFailure) -> ([ImportJob.Input], [String]) {
-        do { return try ImportJob.expand(paths) } catch { throw CommandFailure.dataError(error.description) }
+        let expansion: ImportJob.Expansion
+        do { expansion = try ImportJob.expansion(of: paths) } catch { throw CommandFailure.dataError(error.description) }
+        for note in expansion.notes { Terminal.printWarning(note) }
+        if expansion.inputs.isEmpty {
+            let why = expansion.skipped.isEmpty
+                ? "" : " (\(expansion.skipped.count) file(s) of other kinds skipped: name them explicitly to read them)"
+            Terminal.printWarning("\(paths.joined(separator: ", ")): no .vcf, .vcard, .txt, .ndef or .bin file found\(why)")
+        }
+        return (expansion.inputs, expansion.skipped)
     }
 
     func print(_ summary: ImportSummary, skipped: [String]) {

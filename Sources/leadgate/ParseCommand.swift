@@ -60,9 +60,14 @@ struct ParseCommand: ParsableCommand {
         }
         let normalizer = ContactNormalizer(region: region ?? PhoneNumberNormalizer.defaultRegion(environment: ProcessInfo.processInfo.environment))
         let output = ParseOutput(payload, normalizer: normalizer)
-        Terminal.write(try output.json(pretty: pretty || Terminal.stdoutIsTerminal) + "\n")
-        if let first = payload.issues.first {
-            let more = payload.issues.count > 1 ? " (and \(payload.issues.count - 1) more)" : ""
+        output.write(pretty: pretty || Terminal.stdoutIsTerminal)
+        // What was cut to keep a card in bounds is a warning: the card was read.
+        for warning in payload.issues where warning.isTruncation {
+            Terminal.printWarning("\(name): \(warning) (the input's bytes keep all of it)")
+        }
+        let errors = payload.issues.filter { !$0.isTruncation }
+        if let first = errors.first {
+            let more = errors.count > 1 ? " (and \(errors.count - 1) more)" : ""
             throw CommandFailure.dataError("\(name): \(first)\(more)")
         }
     }
@@ -85,6 +90,20 @@ struct ParseOutput: Encodable {
         enum CodingKeys: String, CodingKey {
             case tnf, type, id, uri, text, lang, title
             case payloadSize = "payload_size"
+        }
+
+        /// The record as JSONEncoder wrote it: keys sorted, absent values left out.
+        func write(to w: inout JSONWriter) {
+            w.punctuation(0x7B)
+            w.key("id", first: true); w.string(id)
+            if let lang { w.key("lang"); w.string(lang) }
+            w.key("payload_size"); w.int(payloadSize)
+            if let text { w.key("text"); w.string(text) }
+            w.key("tnf"); w.int(Int(tnf))
+            if let title { w.key("title"); w.string(title) }
+            w.key("type"); w.string(type)
+            if let uri { w.key("uri"); w.string(uri) }
+            w.punctuation(0x7D)
         }
 
         init(_ record: NDEFRecord) {
@@ -118,9 +137,38 @@ struct ParseOutput: Encodable {
         warnings = payload.issues.map(\.description)
     }
 
-    func json(pretty: Bool) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    /// Writes the JSON and a line end to standard output: keys sorted at the top level and
+    /// in records, contacts as in a lead. Written by the leads' own fast writer: through
+    /// JSONEncoder, 100,000 cards took four times as long to print as to parse.
+    func write(pretty: Bool) {
+        var w = JSONWriter()
+        w.punctuation(0x7B)
+        w.key("contacts", first: true)
+        w.punctuation(0x5B)
+        for index in contacts.indices {
+            if index > 0 { w.punctuation(0x2C) }
+            w.write(contacts[index])
+        }
+        w.punctuation(0x5D)
+        w.key("format")
+        w.string(format)
+        w.key("records")
+        w.punctuation(0x5B)
+        for (index, record) in records.enumerated() {
+            if index > 0 { w.punctuation(0x2C) }
+            record.write(to: &w)
+        }
+        w.punctuation(0x5D)
+        w.key("warnings")
+        w.strings(warnings)
+        w.punctuation(0x7D)
+        w.punctuation(0x0A)
+        w.withBytes { json in
+            if pretty {
+                JSONIndent.indented(json).withUnsafeBufferPointer { Terminal.writeOut($0) }
+            } else {
+                Terminal.writeOut(json)
+            }
+        }
     }
 }

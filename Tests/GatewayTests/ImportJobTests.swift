@@ -87,17 +87,19 @@ import Testing
         ImportFiles.prefetch(paths, ahead: 4, bytesPerFile: 1 << 16, position: { 0 }, stop: { false })
     }
 
-    /// Symbolic links are not followed (a link to a folder could loop), a trailing slash
-    /// makes no double slash, and an unreadable folder given by name is an error.
-    @Test func walkingSkipsLinksAndNamesAnUnreadableFolder() throws {
+    /// Symbolic links are followed once (a link back to a folder above ends with a note), a
+    /// trailing slash makes no double slash, and an unreadable folder given by name is an error.
+    @Test func walkingFollowsLinksOnceAndNamesAnUnreadableFolder() throws {
         let w = try Workspace()
         try Self.mixedFolder(w)
         try FileManager.default.createSymbolicLink(atPath: w.input + "/loop", withDestinationPath: w.input)
         try FileManager.default.createSymbolicLink(atPath: w.input + "/link.vcf", withDestinationPath: w.input + "/a/three.vcf")
-        let (inputs, _) = try ImportJob.expand([w.input + "/"])
-        let files = inputs.compactMap { input -> String? in if case .file(let p) = input { return p } else { return nil } }
-        #expect(files.count == 5)
+        let expansion = try ImportJob.expansion(of: [w.input + "/"])
+        let files = expansion.inputs.compactMap { input -> String? in if case .file(let p) = input { return p } else { return nil } }
+        #expect(files.count == 6)
         #expect(files.first == w.input + "/a/b/c/deep.vcf")
+        #expect(files.contains(w.input + "/link.vcf"))
+        #expect(expansion.notes == [w.input + "/loop: symbolic link to a folder read already (a loop?), skipped"])
         if getuid() != 0 {  // root reads any folder
             let locked = try w.write("locked/card.vcf", Samples.vCard("Lo Cked", email: "lo@acme.example"))
             let folder = (locked as NSString).deletingLastPathComponent

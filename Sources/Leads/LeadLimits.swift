@@ -1,0 +1,108 @@
+import ContactFormats
+
+/// The size bounds of one lead: it is stored, exported and forwarded whole, so none may grow
+/// past a megabyte whatever a card held.
+public enum LeadLimits {
+    /// The most bytes of a lead's JSON.
+    public static let maximumJSONBytes = 1 << 20
+    /// The most raw bytes a lead carries (base64 in its JSON); a card's bytes past this stay
+    /// in the quarantine, not in the lead.
+    public static let maximumRawBytes = 256 << 10
+
+    /// What `fit` took out of a lead.
+    public struct Cut: Sendable {
+        /// The raw bytes moved out of the lead, if they were.
+        public var raw: [UInt8]?
+        /// Whether contact fields had to be cut as well.
+        public var shortenedFields: Bool
+
+        /// In words, for a warning.
+        public var description: String {
+            var parts: [String] = []
+            if let raw { parts.append("its \(raw.count) raw bytes (over \(LeadLimits.maximumRawBytes)) are kept in the quarantine, not in the lead") }
+            if shortenedFields { parts.append("its fields were shortened to keep the lead under \(LeadLimits.maximumJSONBytes) bytes") }
+            return parts.joined(separator: "; ")
+        }
+    }
+
+    /// Keeps `lead` within the bounds: moves out raw bytes over `maximumRawBytes`, then, if
+    /// its JSON would still be over `maximumJSONBytes`, shortens its text until it is not.
+    /// Nil when the lead fit as it was (nearly always, and then only a sum is computed).
+    public static func fit(_ lead: inout Lead) -> Cut? {
+        var cut = Cut(raw: nil, shortenedFields: false)
+        if lead.raw.bytes.count > maximumRawBytes {
+            cut.raw = lead.raw.bytes
+            lead.raw.bytes = []
+        }
+        if jsonUpperBound(lead) > maximumJSONBytes {
+            // The bound assumed every byte escaped six-fold: encode for the true size.
+            var limit = 16 << 10
+            while LeadJSON.encodeUTF8(lead).count > maximumJSONBytes && limit >= 16 {
+                shorten(&lead, to: limit)
+                cut.shortenedFields = true
+                limit /= 4
+            }
+        }
+        return cut.raw == nil && !cut.shortenedFields ? nil : cut
+    }
+
+    /// At least the JSON's size: text counted as if every byte were escaped (`\u00XX`),
+    /// raw bytes as base64, and room for keys and times.
+    static func jsonUpperBound(_ lead: Lead) -> Int {
+        // One statement a value: a long sum of optionals kept the type checker busy for minutes.
+        var text = 0, values = 0, raw = lead.raw.bytes.count
+        func add(_ s: String?) { text += s?.utf8.count ?? 0 }
+        func add(_ list: [String]) {
+            values += list.count
+            for s in list { add(s) }
+        }
+        let c = lead.contact
+        add(lead.id); add(lead.event); add(lead.rep); add(lead.owner); add(lead.nextAction.action); add(lead.note)
+        add(c.fullName); add(c.givenName); add(c.familyName); add(c.organization); add(c.title); add(c.note)
+        add(lead.source.file); add(lead.source.reader)
+        add(lead.tags)
+        add(c.emails)
+        add(c.urls)
+        add(c.addresses)
+        add(c.invalidEmails)
+        for p in c.phones {
+            add(p.number)
+            add(p.e164)
+            add(p.types)
+            values += 2
+        }
+        for capture in lead.mergedCaptures {
+            raw += capture.raw.bytes.count
+            add(capture.source.file)
+            add(capture.source.reader)
+            values += 16
+        }
+        return 6 * text + (raw + 2) / 3 * 4 + 8 * values + 2048
+    }
+
+    /// Every text of the contact and the rep's note cut to `limit` bytes, lists to 100 values.
+    static func shorten(_ lead: inout Lead, to limit: Int) {
+        func cut(_ s: inout String) {
+            if let shorter = CardLimits.truncated(s, limit: limit) { s = shorter }
+        }
+        func cut(_ s: inout String?) { if var v = s { cut(&v); s = v } }
+        func cut(_ list: inout [String]) {
+            if list.count > 100 { list.removeSubrange(100...) }
+            for i in list.indices { cut(&list[i]) }
+        }
+        cut(&lead.note)
+        cut(&lead.tags)
+        cut(&lead.contact.fullName)
+        cut(&lead.contact.givenName)
+        cut(&lead.contact.familyName)
+        cut(&lead.contact.organization)
+        cut(&lead.contact.title)
+        cut(&lead.contact.note)
+        cut(&lead.contact.emails)
+        cut(&lead.contact.urls)
+        cut(&lead.contact.addresses)
+        cut(&lead.contact.invalidEmails)
+        if lead.contact.phones.count > 100 { lead.contact.phones.removeSubrange(100...) }
+        for i in lead.contact.phones.indices { cut(&lead.contact.phones[i].number) }
+    }
+}

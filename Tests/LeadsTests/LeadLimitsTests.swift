@@ -1,0 +1,51 @@
+import ContactFormats
+import Foundation
+import Leads
+import Testing
+
+/// Issue 18 defect 9: no lead grows past 1 MB, whatever it was made from.
+@Suite struct LeadLimitsTests {
+    @Test func leavesAnOrdinaryLeadAsItIs() {
+        var lead = LeadJSONTests.sampleLead()
+        let before = lead
+        #expect(LeadLimits.fit(&lead) == nil)
+        #expect(lead == before)
+    }
+
+    @Test func movesRawBytesOverTheBoundOutOfTheLead() throws {
+        var lead = LeadJSONTests.sampleLead(merged: false)
+        let raw = [UInt8](repeating: 0x41, count: LeadLimits.maximumRawBytes + 1)
+        lead.raw = RawPayload(mediaType: "text/vcard", bytes: raw)
+        let cut = try #require(LeadLimits.fit(&lead))
+        #expect(cut.raw == raw)
+        #expect(!cut.shortenedFields)
+        #expect(lead.raw.bytes.isEmpty && lead.raw.mediaType == "text/vcard")
+        #expect(cut.description.contains("kept in the quarantine"))
+    }
+
+    /// Control characters are written six bytes each (`\u0001`): a contact within the card
+    /// bounds can still make JSON over 1 MB, and is shortened until it does not.
+    @Test func shortensTheFieldsOfALeadWhoseJSONWouldBeOverAMegabyte() throws {
+        var lead = LeadJSONTests.sampleLead(merged: false)
+        let control = String(repeating: "\u{1}", count: CardLimits.maximumValueBytes)
+        lead.contact.note = control
+        lead.contact.fullName = control
+        lead.contact.addresses = Array(repeating: control, count: 3)
+        #expect(LeadJSON.encodeUTF8(lead).count > LeadLimits.maximumJSONBytes)
+        let cut = try #require(LeadLimits.fit(&lead))
+        #expect(cut.shortenedFields && cut.raw == nil)
+        #expect(LeadJSON.encodeUTF8(lead).count <= LeadLimits.maximumJSONBytes)
+        #expect(lead.contact.emails == ["jane@acme.example"], "short values stay as they were")
+    }
+
+    /// A card built outside the parsers (a form) is cut to the card bounds by the normalizer.
+    @Test func theNormalizerCutsACardBuiltElsewhereToTheCardBounds() {
+        let long = String(repeating: "x", count: CardLimits.maximumValueBytes + 10)
+        let card = ContactCard(format: .vcard, formattedName: long,
+                               emails: (0..<1_500).map { TypedValue("u\($0)@acme.example") }, note: long)
+        let contact = ContactNormalizer(region: "US").normalize(card)
+        #expect(contact.fullName?.utf8.count == CardLimits.maximumValueBytes)
+        #expect(contact.note?.utf8.count == CardLimits.maximumValueBytes)
+        #expect(contact.emails.count == CardLimits.maximumValuesPerProperty)
+    }
+}
