@@ -42,7 +42,7 @@ import TestSupport
     @Test func writesManyCardsAsJSONThatReadsBack() async throws {
         var text = ""
         for i in 0..<500 {
-            text += "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jane \"\(i)\" Doe\\, Jr.\r\nNOTE:line one\\nline\\ttwo / é\r\n"
+            text += "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jane \"\(i)\" Doe\\, Jr.\r\nNOTE:line one\\nline two / é\r\n"
                 + "EMAIL:jane\(i)@acme.example\r\nTEL;TYPE=CELL:+1 415 555 \(1000 + i)\r\nEND:VCARD\r\n"
         }
         let plain = try await parse(Array(text.utf8))
@@ -51,7 +51,7 @@ import TestSupport
         let cards = try contacts(plain)
         #expect(cards.count == 500)
         #expect(cards[7]["full_name"] as? String == "Jane \"7\" Doe, Jr.")
-        #expect(cards[7]["note"] as? String == "line one\nline\ttwo / é")
+        #expect(cards[7]["note"] as? String == "line one\nline two / é")
         #expect((cards[7]["phones"] as? [[String: Any]])?.first?["e164"] as? String == "+14155551007")
         let pretty = try await parse(Array(text.utf8), ["--pretty"])
         #expect(pretty.stdout.split(separator: "\n").count > 500)
