@@ -206,11 +206,6 @@ struct CardBuilder {
     var isAgent = false
     /// Where this card goes in the result: before the nested cards that end inside it.
     var resultIndex = 0
-    /// Bytes of text kept so far, all values, and of the notes (`CardLimits`).
-    var textBytes = 0
-    var noteBytes = 0
-    /// Bounds already reported for this card (`Bound`), so each is reported once.
-    var reported: UInt8 = 0
 
     /// The finished card, moved out of the builder (`ContactCard.moveOut`): returning
     /// `card`, even from a consuming method, copied it.
@@ -234,10 +229,43 @@ struct CardBuilder {
     }
 }
 
+/// What one open card has used of `CardLimits`.
+struct CardUsage {
+    /// Lines of TEL, EMAIL, URL, ADR and NOTE read.
+    var values = SIMD8<Int32>()
+    /// Bytes of text kept, all values, and of the notes (which are joined into one).
+    var textBytes = 0
+    var noteBytes = 0
+    /// Bounds already reported for this card, one bit each, so each is reported once.
+    var reported: UInt8 = 0
+
+    static let cardBound: UInt8 = 1 << 7
+
+    /// Counts a line of `name`; the bound's bit when the card has had
+    /// `CardLimits.maximumValuesPerProperty` of them already, nil while there is room.
+    mutating func count(_ name: PropertyName) -> UInt8? {
+        let slot: Int
+        switch name {
+        case .tel: slot = 0
+        case .email: slot = 1
+        case .url: slot = 2
+        case .adr: slot = 3
+        case .note: slot = 4
+        default: return nil
+        }
+        if values[slot] >= Int32(CardLimits.maximumValuesPerProperty) { return 1 << UInt8(slot) }
+        values[slot] += 1
+        return nil
+    }
+}
+
 struct ParseState {
     let parser: VCardParser
     var result = VCardParseResult()
     var stack: [CardBuilder] = []
+    /// What each open card has used of `CardLimits`, beside `stack`: plain numbers, read
+    /// for every line without touching (and copying) the card.
+    var usage: [CardUsage] = []
     var sawBegin = false
     /// Issues past `CardLimits.maximumIssues`, counted only.
     var droppedIssues = 0
@@ -354,8 +382,8 @@ struct ParseState {
 
     /// Reports a bound reached by the card at `index`, once per card and `bound`.
     mutating func report(_ code: ContactFormatError.Code, bound: UInt8, card index: Int, offset: Int) {
-        guard stack[index].reported & bound == 0 else { return }
-        stack[index].reported |= bound
+        guard usage[index].reported & bound == 0 else { return }
+        usage[index].reported |= bound
         report(code, offset: offset)
     }
 
@@ -579,6 +607,7 @@ struct ParseState {
             if !stack.isEmpty && !nests {
                 // A new card before the last one ended: the last one is torn.
                 // Unwind any open nested cards too: the outermost one is the card that is torn.
+                usage.removeAll(keepingCapacity: true)
                 while var torn = stack.popLast() {
                     let start = torn.start, index = torn.resultIndex
                     report(.missingEnd, offset: start)
@@ -597,6 +626,7 @@ struct ParseState {
             builder.isAgent = !stack.isEmpty && (agentPending || stack[stack.count - 1].isAgent)
             builder.resultIndex = result.cards.count
             stack.append(builder)
+            usage.append(CardUsage())
             agentPending = false
             return
         case .end:
@@ -605,6 +635,7 @@ struct ParseState {
                 report(.unexpectedEnd, offset: offset)
                 return
             }
+            usage.removeLast()
             if !builder.isAgent {
                 let start = builder.start, index = builder.resultIndex
                 emit(ParsedCard(card: builder.finish(), range: start..<lineEnd, isTorn: false), at: index)
@@ -625,7 +656,7 @@ struct ParseState {
             return
         }
         let index = stack.count - 1
-        if let bound = Self.fullProperty(header.name, stack[index]) {
+        if let bound = usage[index].count(header.name) {
             report(.tooManyValues, bound: bound, card: index, offset: offset)
             return
         }
@@ -639,42 +670,25 @@ struct ParseState {
         }
         decodeValue(value, header: header)
         // A card's notes are joined into one: together they are one value.
-        let room = header.name == .note ? max(0, parser.maximumValueLength - stack[index].noteBytes) : parser.maximumValueLength
+        let room = header.name == .note ? max(0, parser.maximumValueLength - usage[index].noteBytes) : parser.maximumValueLength
         if decoded.count > room {
             let keep = decoded.withUnsafeBufferPointer { CardLimits.utf8Prefix($0, limit: room) }
             decoded.removeSubrange(keep...)
             cut = true
         }
         if cut { report(.valueTruncated, offset: offset) }
-        if stack[index].textBytes + decoded.count > CardLimits.maximumCardTextBytes {
-            report(.cardTooLarge, bound: Self.cardBound, card: index, offset: offset)
+        if usage[index].textBytes + decoded.count > CardLimits.maximumCardTextBytes {
+            report(.cardTooLarge, bound: CardUsage.cardBound, card: index, offset: offset)
             return
         }
-        stack[index].textBytes += decoded.count
-        if header.name == .note { stack[index].noteBytes += decoded.count + 1 }
+        usage[index].textBytes += decoded.count
+        if header.name == .note { usage[index].noteBytes += decoded.count + 1 }
         // `apply` is static: a method on self would read all of self while `stack[index]` is
         // written, and Swift would copy the whole state (and then the stack) for every line.
         decoded.withUnsafeBufferPointer { v in
             Self.apply(header, v, to: &stack[index])
         }
     }
-
-    /// The bound bit of `name` when the card holds `CardLimits.maximumValuesPerProperty` of
-    /// its values already; nil while there is room (or the property holds one value).
-    static func fullProperty(_ name: PropertyName, _ builder: CardBuilder) -> UInt8? {
-        let limit = CardLimits.maximumValuesPerProperty
-        switch name {
-        case .tel: return builder.card.phones.count >= limit ? 1 : nil
-        case .email: return builder.card.emails.count >= limit ? 2 : nil
-        case .url: return builder.card.urls.count >= limit ? 4 : nil
-        case .adr: return builder.card.addresses.count >= limit ? 8 : nil
-        case .note: return builder.notes.count >= limit ? 16 : nil
-        default: return nil
-        }
-    }
-
-    /// The bound bit of `CardLimits.maximumCardTextBytes`.
-    static let cardBound: UInt8 = 32
 
     /// Decodes quoted-printable and the charset into `decoded`, as UTF-8 still escaped.
     mutating func decodeValue(_ raw: UnsafeBufferPointer<UInt8>, header: LineHeader) {

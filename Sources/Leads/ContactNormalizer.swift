@@ -21,8 +21,8 @@ public struct ContactNormalizer: Sendable {
     /// Cards from the parsers are within `CardLimits` already; a card built elsewhere (a
     /// form) is cut to them here, so no contact outgrows a lead.
     public func normalize(_ card: ContactCard) -> NormalizedContact {
-        if !Self.isWithinLimits(card) { return normalizeWithinLimits(Self.cutToLimits(card)) }
-        return normalizeWithinLimits(card)
+        if Self.isWithinLimits(card) { return normalizeWithinLimits(card) }
+        return normalizeWithinLimits(Self.cutToLimits(card))
     }
 
     private func normalizeWithinLimits(_ card: ContactCard) -> NormalizedContact {
@@ -54,15 +54,19 @@ public struct ContactNormalizer: Sendable {
     /// lengths only: `utf8.count` of a native string costs nothing).
     static func isWithinLimits(_ card: ContactCard) -> Bool {
         let most = CardLimits.maximumValuesPerProperty, longest = CardLimits.maximumValueBytes
-        func fits(_ s: String?) -> Bool { (s?.utf8.count ?? 0) <= longest }
         guard card.emails.count <= most, card.phones.count <= most, card.urls.count <= most,
               card.addresses.count <= most, card.organization.count <= most else { return false }
-        if let n = card.name, !(n.family.allSatisfy(fits) && n.given.allSatisfy(fits) && n.additional.allSatisfy(fits)
-                                 && n.prefixes.allSatisfy(fits) && n.suffixes.allSatisfy(fits)) { return false }
-        return fits(card.formattedName) && fits(card.nickname) && fits(card.title) && fits(card.note)
-            && card.organization.allSatisfy(fits)
-            && card.emails.allSatisfy { fits($0.value) } && card.phones.allSatisfy { fits($0.value) }
-            && card.urls.allSatisfy(fits) && card.addresses.allSatisfy { $0.components.allSatisfy(fits) }
+        // Read in place: this runs for every card, and iterating copied each value out.
+        func fits(_ s: String?) -> Bool { (s?.utf8.count ?? 0) <= longest }
+        func fit(_ list: [String]) -> Bool { list.withUnsafeBufferPointer { $0.indices.allSatisfy { i in fits($0[i]) } } }
+        func fit(_ list: [TypedValue]) -> Bool { list.withUnsafeBufferPointer { $0.indices.allSatisfy { i in fits($0[i].value) } } }
+        guard fits(card.formattedName), fits(card.nickname), fits(card.title), fits(card.note),
+              fit(card.organization), fit(card.emails), fit(card.phones), fit(card.urls) else { return false }
+        if card.name != nil {
+            guard fit(card.name!.family), fit(card.name!.given), fit(card.name!.additional),
+                  fit(card.name!.prefixes), fit(card.name!.suffixes) else { return false }
+        }
+        return card.addresses.withUnsafeBufferPointer { $0.indices.allSatisfy { i in fit($0[i].components) } }
     }
 
     /// `card` with every list cut to `CardLimits.maximumValuesPerProperty` and every text

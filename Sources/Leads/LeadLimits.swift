@@ -49,33 +49,39 @@ public enum LeadLimits {
     /// At least the JSON's size: text counted as if every byte were escaped (`\u00XX`),
     /// raw bytes as base64, and room for keys and times.
     static func jsonUpperBound(_ lead: Lead) -> Int {
-        // One statement a value: a long sum of optionals kept the type checker busy for minutes.
+        // One statement a value: a long sum of optionals kept the type checker busy for
+        // minutes. Lists are read in place: this runs for every card, and copying the
+        // contact (or each phone) out of the lead cost a retain per string.
         var text = 0, values = 0, raw = lead.raw.bytes.count
         func add(_ s: String?) { text += s?.utf8.count ?? 0 }
         func add(_ list: [String]) {
             values += list.count
-            for s in list { add(s) }
+            list.withUnsafeBufferPointer { for i in $0.indices { text += $0[i].utf8.count } }
         }
-        let c = lead.contact
         add(lead.id); add(lead.event); add(lead.rep); add(lead.owner); add(lead.nextAction.action); add(lead.note)
-        add(c.fullName); add(c.givenName); add(c.familyName); add(c.organization); add(c.title); add(c.note)
+        add(lead.contact.fullName); add(lead.contact.givenName); add(lead.contact.familyName)
+        add(lead.contact.organization); add(lead.contact.title); add(lead.contact.note)
         add(lead.source.file); add(lead.source.reader)
         add(lead.tags)
-        add(c.emails)
-        add(c.urls)
-        add(c.addresses)
-        add(c.invalidEmails)
-        for p in c.phones {
-            add(p.number)
-            add(p.e164)
-            add(p.types)
-            values += 2
+        add(lead.contact.emails)
+        add(lead.contact.urls)
+        add(lead.contact.addresses)
+        add(lead.contact.invalidEmails)
+        lead.contact.phones.withUnsafeBufferPointer { phones in
+            for i in phones.indices {
+                add(phones[i].number)
+                add(phones[i].e164)
+                add(phones[i].types)
+                values += 2
+            }
         }
-        for capture in lead.mergedCaptures {
-            raw += capture.raw.bytes.count
-            add(capture.source.file)
-            add(capture.source.reader)
-            values += 16
+        lead.mergedCaptures.withUnsafeBufferPointer { captures in
+            for i in captures.indices {
+                raw += captures[i].raw.bytes.count
+                add(captures[i].source.file)
+                add(captures[i].source.reader)
+                values += 16
+            }
         }
         return 6 * text + (raw + 2) / 3 * 4 + 8 * values + 2048
     }
