@@ -58,15 +58,15 @@ public struct ContactNormalizer: Sendable {
               card.addresses.count <= most, card.organization.count <= most else { return false }
         // Read in place: this runs for every card, and iterating copied each value out.
         func fits(_ s: String?) -> Bool { (s?.utf8.count ?? 0) <= longest }
-        func fit(_ list: [String]) -> Bool { list.withUnsafeBufferPointer { $0.indices.allSatisfy { i in fits($0[i]) } } }
-        func fit(_ list: [TypedValue]) -> Bool { list.withUnsafeBufferPointer { $0.indices.allSatisfy { i in fits($0[i].value) } } }
+        func fit(_ list: [String]) -> Bool { list.withUnsafeBufferPointer { b in b.indices.allSatisfy { fits(b[$0]) } } }
+        func fit(_ list: [TypedValue]) -> Bool { list.withUnsafeBufferPointer { b in b.indices.allSatisfy { fits(b[$0].value) } } }
         guard fits(card.formattedName), fits(card.nickname), fits(card.title), fits(card.note),
               fit(card.organization), fit(card.emails), fit(card.phones), fit(card.urls) else { return false }
         if card.name != nil {
             guard fit(card.name!.family), fit(card.name!.given), fit(card.name!.additional),
                   fit(card.name!.prefixes), fit(card.name!.suffixes) else { return false }
         }
-        return card.addresses.withUnsafeBufferPointer { $0.indices.allSatisfy { i in fit($0[i].components) } }
+        return card.addresses.withUnsafeBufferPointer { b in b.indices.allSatisfy { fit(b[$0].components) } }
     }
 
     /// `card` with every list cut to `CardLimits.maximumValuesPerProperty` and every text

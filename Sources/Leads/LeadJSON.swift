@@ -54,6 +54,9 @@ public struct JSONWriter: ~Copyable {
         try body(UnsafeBufferPointer(start: base, count: count))
     }
 
+    /// Forgets what was written (after it was written out), keeping the buffer.
+    public mutating func removeAll() { count = 0 }
+
     /// `{`, `}`, `[`, `]` or `,`.
     public mutating func punctuation(_ b: UInt8) { byte(b) }
 

@@ -59,8 +59,7 @@ struct ParseCommand: ParsableCommand {
             throw CommandFailure.dataError("\(name): \(error)")
         }
         let normalizer = ContactNormalizer(region: region ?? PhoneNumberNormalizer.defaultRegion(environment: ProcessInfo.processInfo.environment))
-        let output = ParseOutput(payload, normalizer: normalizer)
-        output.write(pretty: pretty || Terminal.stdoutIsTerminal)
+        ParseOutput.write(payload, normalizer: normalizer, pretty: pretty || Terminal.stdoutIsTerminal)
         // What was cut to keep a card in bounds is a warning: the card was read.
         for warning in payload.issues where warning.isTruncation {
             Terminal.printWarning("\(name): \(warning) (the input's bytes keep all of it)")
@@ -76,7 +75,7 @@ struct ParseCommand: ParsableCommand {
 extension PayloadFormat: ExpressibleByArgument {}
 
 /// The JSON `leadgate parse` prints, as DESIGN.md lays it out.
-struct ParseOutput: Encodable {
+enum ParseOutput {
     struct Record: Encodable {
         var tnf: UInt8
         var type: String
@@ -125,50 +124,49 @@ struct ParseOutput: Encodable {
         }
     }
 
-    var format: String
-    var records: [Record]
-    var contacts: [NormalizedContact]
-    var warnings: [String]
+    /// Contacts normalized and written between flushes of the output.
+    static let contactsPerWrite = 1_000
 
-    init(_ payload: DecodedPayload, normalizer: ContactNormalizer) {
-        format = payload.format
-        records = payload.records.map(Record.init)
-        contacts = payload.contacts.map { normalizer.normalize($0.card) }
-        warnings = payload.issues.map(\.description)
-    }
-
-    /// Writes the JSON and a line end to standard output: keys sorted at the top level and
-    /// in records, contacts as in a lead. Written by the leads' own fast writer: through
-    /// JSONEncoder, 100,000 cards took four times as long to print as to parse.
-    func write(pretty: Bool) {
+    /// Writes `payload` as JSON and a line end to standard output: keys sorted at the top
+    /// level and in records, contacts as in a lead. Written by the leads' own fast writer
+    /// (through JSONEncoder, 100,000 cards took three times as long to print as to parse),
+    /// each contact normalized just before it is written and the output flushed every
+    /// `contactsPerWrite`, so a large file's output is never held whole.
+    static func write(_ payload: DecodedPayload, normalizer: ContactNormalizer, pretty: Bool) {
         var w = JSONWriter()
+        var indent: JSONIndent? = pretty ? JSONIndent() : nil
         w.punctuation(0x7B)
         w.key("contacts", first: true)
         w.punctuation(0x5B)
-        for index in contacts.indices {
+        for index in payload.contacts.indices {
             if index > 0 { w.punctuation(0x2C) }
-            w.write(contacts[index])
+            w.write(normalizer.normalize(payload.contacts[index].card))
+            if (index + 1) % contactsPerWrite == 0 {
+                flush(&w, &indent)
+            }
         }
         w.punctuation(0x5D)
         w.key("format")
-        w.string(format)
+        w.string(payload.format)
         w.key("records")
         w.punctuation(0x5B)
-        for (index, record) in records.enumerated() {
+        for (index, record) in payload.records.enumerated() {
             if index > 0 { w.punctuation(0x2C) }
-            record.write(to: &w)
+            Record(record).write(to: &w)
         }
         w.punctuation(0x5D)
         w.key("warnings")
-        w.strings(warnings)
+        w.strings(payload.issues.map(\.description))
         w.punctuation(0x7D)
         w.punctuation(0x0A)
+        flush(&w, &indent)
+    }
+
+    /// Writes out what `w` holds, indented if asked, and empties it.
+    static func flush(_ w: inout JSONWriter, _ indent: inout JSONIndent?) {
         w.withBytes { json in
-            if pretty {
-                JSONIndent.indented(json).withUnsafeBufferPointer { Terminal.writeOut($0) }
-            } else {
-                Terminal.writeOut(json)
-            }
+            if indent != nil { indent!.indented(json).withUnsafeBufferPointer { Terminal.writeOut($0) } } else { Terminal.writeOut(json) }
         }
+        w.removeAll()
     }
 }
