@@ -82,7 +82,8 @@ public struct CaptureBuilder: Sendable {
                         mediaType: contacts[index].mediaType, raw: cut.raw ?? contacts[index].raw,
                         event: event, rep: rep, receivedAt: capturedAt))
                 }
-                result.candidates.append(candidate)
+                // `consume`: appended as is, the candidate was copied (a retain a string of its lead).
+                result.candidates.append(consume candidate)
             }
         }
         if payload.contacts.isEmpty && result.rejects.isEmpty {
