@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """Drives `leadgate kiosk` in a real browser: headless Debian chromium through selenium, with
 taps from the virtual tag (virtual_tag.py on pcscd+vpcd).
 
@@ -69,7 +69,7 @@ class Kiosk:
         options = webdriver.ChromeOptions()
         options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
         for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                         "--window-size=960,640", "--no-first-run", "--disable-extensions",
+                         "--window-size=1280,800", "--no-first-run", "--disable-extensions",
                          "--hide-scrollbars", "--user-data-dir=" + self.profile]:
             options.add_argument(argument)
         service = Service(shutil.which("chromedriver") or "/usr/bin/chromedriver")

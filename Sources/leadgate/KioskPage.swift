@@ -40,12 +40,12 @@ enum KioskPage {
         :root { color-scheme: light; --ink: #14213d; --accent: #0b6e4f; --muted: #52606d; --line: #d9e2ec; }
         * { box-sizing: border-box; }
         html, body { margin: 0; height: 100%; }
-        body { font: 28px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
+        body { font: clamp(18px, 3.4vmin, 36px)/1.35 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
                color: var(--ink); background: #f7f9fb; user-select: none; -webkit-user-select: none;
                overscroll-behavior: none; touch-action: manipulation; }
         main { min-height: 100%; display: flex; align-items: center; justify-content: center; padding: 4vh 6vw; }
         section { width: 100%; max-width: 1100px; text-align: center; }
-        h1 { font-size: 2.4em; margin: 0 0 0.4em; line-height: 1.15; }
+        h1 { font-size: 2.2em; margin: 0 0 0.4em; line-height: 1.15; }
         h2 { font-size: 1.4em; margin: 0 0 0.5em; }
         p { margin: 0.3em 0 0.8em; }
         .hint { color: var(--muted); font-size: 1.1em; }
@@ -59,7 +59,7 @@ enum KioskPage {
                    max-height: 40vh; overflow: auto; font-size: 0.9em; white-space: pre-line; }
         .row { display: flex; gap: 0.8em; justify-content: center; flex-wrap: wrap; margin-top: 0.8em; }
         .choices { display: grid; grid-template-columns: repeat(auto-fit, minmax(260px, 1fr)); gap: 0.8em; margin: 0.6em 0; }
-        button { font: inherit; font-size: 1.1em; min-height: 96px; min-width: 240px; padding: 0.4em 1.2em; border-radius: 18px;
+        button { font: inherit; font-size: 1.1em; min-height: max(64px, 2.6em); min-width: min(240px, 40vw); padding: 0.4em 1.2em; border-radius: 18px;
                  border: 3px solid var(--ink); background: #fff; color: var(--ink); cursor: pointer; }
         button.primary { background: var(--accent); border-color: var(--accent); color: #fff; font-weight: 700; }
         button.secondary { background: #fff; }
@@ -70,9 +70,9 @@ enum KioskPage {
                   border: 0; background: transparent; opacity: 0; }
         #pinpad { position: fixed; inset: 0; background: rgba(20, 33, 61, 0.85); display: flex; align-items: center; justify-content: center; }
         #pinpad[hidden] { display: none; }
-        .pad { background: #fff; border-radius: 20px; padding: 1em 1.5em; text-align: center; width: min(720px, 92vw); }
+        .pad { background: #fff; border-radius: 20px; padding: 0.6em 1.2em; text-align: center; width: min(720px, 92vw); max-height: 96vh; overflow: auto; }
         .digits { display: grid; grid-template-columns: repeat(3, 1fr); gap: 0.5em; }
-        .digits button { min-width: 0; min-height: 80px; }
+        .digits button { min-width: 0; min-height: max(56px, 2em); }
         #pin-display { font-size: 1.6em; letter-spacing: 0.3em; min-height: 1.4em; }
         #pin-message { color: #b42318; min-height: 1.3em; }
         """
