@@ -17,7 +17,7 @@ to open it, poll it and read tags from it, and it plays a script of tags (JSON):
 A tag step puts the tag on the reader for `hold` seconds (default 1), or until it has answered
 `remove_after` data-exchange commands (the next finds it gone: a tag pulled away mid-read);
 `gap` (default 0.5 s) of empty field follows. A Type 2 tag takes `memory` (its whole image
-from page 0, hex) or `ndef` (a message, laid out as an NTAG215); a Type 4 tag takes `ndef`,
+from page 0, hex) or `ndef` (a message, laid out as an NTAG215, or NTAG216 if longer); a Type 4 tag takes `ndef`,
 and `mle` (default 59) and `v1` (only the v1 application name answers). `{"unplug": S}`
 closes the pseudo-terminal for S seconds (a reader pulled out), then opens a new one. The
 script's clock starts with the first InListPassiveTarget, so a slow client misses nothing.
@@ -81,7 +81,7 @@ class Tag:
             if "memory" in spec:
                 self.memory = bytearray(hexbytes(spec["memory"]))
             else:
-                self.memory = self.ntag215(hexbytes(spec.get("ndef", "")))
+                self.memory = self.ntag(hexbytes(spec.get("ndef", "")))
         elif self.kind == "type4":
             self.atqa, self.sak = bytes([0x03, 0x44]), 0x20
             self.ats = bytes([0x06, 0x75, 0x77, 0x81, 0x02, 0x80])
@@ -98,20 +98,22 @@ class Tag:
         else:
             raise ValueError("unknown tag kind %r" % self.kind)
 
-    def ntag215(self, ndef):
-        uid = (self.uid + bytes(7))[:7]
-        memory = bytearray(135 * 4)
-        memory[0:3] = uid[0:3]
-        memory[3] = 0x88 ^ uid[0] ^ uid[1] ^ uid[2]
-        memory[4:8] = uid[3:7]
-        memory[8] = uid[3] ^ uid[4] ^ uid[5] ^ uid[6]
-        memory[12:16] = bytes([0xE1, 0x10, 0x3E, 0x00])
+    def ntag(self, ndef):
+        """An NTAG215 image holding the message, or an NTAG216 if it needs the room."""
         if len(ndef) < 0xFF:
             tlv = bytes([0x03, len(ndef)]) + ndef + b"\xFE"
         else:
             tlv = bytes([0x03, 0xFF, len(ndef) >> 8, len(ndef) & 0xFF]) + ndef + b"\xFE"
-        if len(tlv) > 496:
-            raise ValueError("NDEF message too long for an NTAG215")
+        pages, size_byte = (135, 0x3E) if len(tlv) <= 496 else (231, 0x6D)
+        if len(tlv) > size_byte * 8:
+            raise ValueError("NDEF message too long for an NTAG216")
+        uid = (self.uid + bytes(7))[:7]
+        memory = bytearray(pages * 4)
+        memory[0:3] = uid[0:3]
+        memory[3] = 0x88 ^ uid[0] ^ uid[1] ^ uid[2]
+        memory[4:8] = uid[3:7]
+        memory[8] = uid[3] ^ uid[4] ^ uid[5] ^ uid[6]
+        memory[12:16] = bytes([0xE1, 0x10, size_byte, 0x00])
         memory[16:16 + len(tlv)] = tlv
         return memory
 
@@ -182,6 +184,7 @@ class Emulator:
         self.tag = None
         self.tag_leaves = None  # when the tag on the reader leaves
         self.next_step_at = None  # when the script moves on, once started
+        self.started = False
         self.step_index = 0
         self.round = 0
         self.ordinal = 0
@@ -243,7 +246,8 @@ class Emulator:
     # The script ----------------------------------------------------------------------
 
     def start_script(self, now):
-        if self.next_step_at is None and self.steps:
+        if not self.started and self.steps:
+            self.started = True
             self.next_step_at = now
             self.log(event="script_started")
 
