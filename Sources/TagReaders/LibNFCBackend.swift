@@ -77,3 +77,17 @@ public struct LibNFCBackend: TagReader {
         return true
     }
 }
+
+extension LibNFCBackend {
+    /// Opens the device and closes it again (`nfc_open`, `nfc_initiator_init`, `nfc_close`):
+    /// libnfc's name for it, such as `pn532_uart:/dev/ttyUSB0 - PN532 v1.6`, or why it cannot
+    /// be opened. For `leadgate doctor`; it takes the device for a moment.
+    public static func probe(_ connstring: String?) async -> Result<String, TagReaderError> {
+        await DedicatedThread.run(name: "leadgate.nfc.probe") { () -> Result<String, TagReaderError> in
+            Result { () throws(TagReaderError) -> String in
+                let context = try LibNFCContext()
+                return try context.open(connstring).name
+            }
+        }
+    }
+}
