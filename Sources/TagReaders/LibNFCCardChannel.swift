@@ -2,9 +2,9 @@
 ///
 /// The PC/SC storage-card pseudo-APDUs are the reader's work under pcscd; here they become
 /// what a PN53x sends the tag: `FF CA 00 00 00` is answered from the select (no command),
-/// `FF B0 00 PP 10` is a Type 2 READ (`30 PP`, 16 bytes). Any other APDU goes to an ISO 14443-4
-/// tag as it is. Used on the monitor's thread only.
-final class LibNFCCardChannel: CardChannel {
+/// `FF B0 00 PP 10` is a Type 2 READ (`30 PP`, 16 bytes); FAST_READ (`3A`) goes as it is. Any
+/// other APDU goes to an ISO 14443-4 tag as it is. Used on the monitor's thread only.
+final class LibNFCCardChannel: FastReadChannel {
     let device: LibNFCDevice
     let target: LibNFCTarget
     /// The commands that reached the tag.
@@ -31,5 +31,10 @@ final class LibNFCCardChannel: CardChannel {
         }
         exchanges += 1
         return try device.transceive(command)
+    }
+
+    func fastRead(from first: Int, through last: Int) throws(TagReaderError) -> [UInt8] {
+        exchanges += 1
+        return try device.transceive([0x3A, UInt8(truncatingIfNeeded: first), UInt8(truncatingIfNeeded: last)])
     }
 }
