@@ -99,6 +99,20 @@ struct ReadLibNFCTests {
         #expect(!again.stderr.contains("cannot open"), "\(again.stderr)")
     }
 
+    @Test func withoutReaderTheDeviceLibNFCsScanFindsIsReadToo() async throws {
+        let emulator = try await PN532Emulator([.tag("type2", uid: "04A1B2C3D4E5F6", ndef: Self.jane, hold: 3)])
+        // No pcscd at that socket: the PC/SC side waits for one, the libnfc side reads.
+        let result = try await ChildProcess.leadgate(["read", "--json", "--timeout", "20"], environment: [
+            "LIBNFC_DEVICE": emulator.connstring, "PCSCLITE_CSOCK_NAME": emulator.directory.appendingPathComponent("no-pcscd").path,
+        ])
+        await emulator.stop()
+
+        #expect(result.status == 0, "\(result.stderr)")
+        let line = try #require(try ReadCommandTests.objects(result.stdout).first)
+        #expect(line["reader"] as? String == emulator.readerName)
+        #expect(line["tag_uid"] as? String == "04A1B2C3D4E5F6")
+    }
+
     @Test func readersListsTheLibNFCDeviceNamed() async throws {
         let emulator = try await PN532Emulator([])
         let result = try await ChildProcess.leadgate(["readers", "--json"], environment: ["LIBNFC_DEVICE": emulator.connstring])
