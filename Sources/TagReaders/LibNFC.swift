@@ -46,7 +46,7 @@ final class LibNFCContext {
             throw TagReaderError(.readerUnavailable, "cannot open \(what): unplugged, held by another program (pcscd?), or no permission",
                                  function: "nfc_open")
         }
-        let opened = LibNFCDevice(pointer: device)
+        let opened = LibNFCDevice(pointer: device, context: self)
         try check(nfc: nfc_initiator_init(device), function: "nfc_initiator_init")
         return opened
     }
@@ -70,9 +70,13 @@ final class LibNFCContext {
 /// down, the serial port's settings restored) when the last reference goes.
 final class LibNFCDevice {
     let pointer: OpaquePointer
+    /// Kept so that `nfc_exit` cannot run before this device's `nfc_close`, however early the
+    /// optimizer ends the caller's own reference to the context.
+    private let context: LibNFCContext
 
-    init(pointer: OpaquePointer) {
+    init(pointer: OpaquePointer, context: LibNFCContext) {
         self.pointer = pointer
+        self.context = context
     }
 
     deinit {
