@@ -7,7 +7,9 @@
 #     for Type 4 SELECT application, SELECT and READ of the CC, SELECT NDEF, READ NLEN and the
 #     MLe chunks; nothing for a Classic badge. The emulator's log is the tag's own count.
 #   - the median time from the tag's arrival (the select returning) to the normalized contact,
-#     less the time inside nfc_initiator_transceive_bytes (the reader's own I/O);
+#     less the time inside nfc_initiator_transceive_bytes (the reader's own I/O), beside the
+#     same-run reference: the same content through `leadgate read --simulate` (no reader at
+#     all), and their ratio;
 # and then the CPU that an idle `leadgate read` uses with a tag lying on the reader for
 # IDLE seconds (utime + stime from /proc/PID/stat), and with an empty field, beside the
 # emulator's own CPU in the same run.
@@ -67,6 +69,10 @@ for name, tag in kinds.items():
     else:
         minimum = 0
     json.dump({"steps": [dict(tag, hold=0.6, gap=0.4)]}, open(f"{work}/{name}.json", "w"))
+    if ndef:
+        open(f"{work}/{name}.ndef", "wb").write(ndef)
+    else:
+        open(f"{work}/{name}.uid", "w").write(tag["uid"] + "\n")
     open(f"{work}/{name}.minimum", "w").write(str(minimum))
 json.dump({"steps": [{"kind": "type2", "uid": "04A1B2C3D4E5F6", "ndef": uri.hex(), "hold": 100000}]},
           open(f"{work}/lying.json", "w"))
@@ -89,6 +95,11 @@ for name in "${kinds[@]}"; do
   "$LEADGATE_BINARY" read --reader "nfc:pn532_uart:$work/tty" --json --timings --count "$taps" \
     --timeout $((taps * 3 + 10)) --region US > "$work/$name.taps.jsonl"
   stop_emulator
+  reference="$work/$name.ndef"
+  [ -e "$reference" ] || reference="$work/$name.uid"
+  # shellcheck disable=SC2046
+  "$LEADGATE_BINARY" read $(for _ in $(seq "$taps"); do printf -- '--simulate %s ' "$reference"; done) \
+    --json --timings --count "$taps" --timeout $((taps + 10)) --region US > "$work/$name.simulated.jsonl"
 done
 
 ticks() {  # utime + stime of a process, in clock ticks
@@ -135,9 +146,12 @@ for name in kinds:
             per_tag[entry["tag"]] = per_tag.get(entry["tag"], 0) + 1
     answered = sorted(set(per_tag.get(i, 0) for i in range(len(lines))))
     commands = [l["commands"] for l in lines]
-    def median(key):
-        return statistics.median(l["timings"][key] for l in lines) / 1000
+    def median(key, source=lines):
+        return statistics.median(l["timings"][key] for l in source) / 1000
+    simulated = [json.loads(l) for l in open(f"{work}/{name}.simulated.jsonl") if l.strip()]
     rows.append({
+        "simulated_to_contact_ms_same_run": median("to_contact_us", simulated),
+        "ratio_to_simulated": median("to_contact_us") / median("to_contact_us", simulated),
         "kind": name, "taps": len(lines), "tag_type": lines[0]["tag_type"],
         "commands_per_tap": sorted(set(commands)), "commands_answered_by_tag": answered, "minimum": minimum,
         "median_to_contact_ms_excluding_reader_io": median("to_contact_us"),
@@ -152,11 +166,12 @@ cpu = {
     "empty_field_emulator_percent_of_one_cpu": 100 * empty_emulator / hz / idle,
 }
 json.dump({"kinds": rows, "idle_cpu": cpu}, open(result_path, "w"), indent=2)
-print(f"{'kind':24} {'type':18} {'taps':>4} {'cmds/tap':>8} {'minimum':>7} {'to contact ms':>13} {'own ms':>7} {'total ms':>8} {'reader I/O ms':>13} {'decode ms':>9}")
+print(f"{'kind':24} {'type':18} {'taps':>4} {'cmds/tap':>8} {'minimum':>7} {'to contact ms':>13} {'simulated ms':>12} {'ratio':>5} {'own ms':>7} {'total ms':>8} {'reader I/O ms':>13} {'decode ms':>9}")
 for r in rows:
     cmds = ",".join(map(str, r["commands_per_tap"]))
     print(f"{r['kind']:24} {r['tag_type']:18} {r['taps']:>4} {cmds:>8} {r['minimum']:>7} "
-          f"{r['median_to_contact_ms_excluding_reader_io']:>13.3f} {r['median_own_ms']:>7.3f} {r['median_total_ms']:>8.3f} "
+          f"{r['median_to_contact_ms_excluding_reader_io']:>13.3f} {r['simulated_to_contact_ms_same_run']:>12.3f} {r['ratio_to_simulated']:>5.2f} "
+          f"{r['median_own_ms']:>7.3f} {r['median_total_ms']:>8.3f} "
           f"{r['median_reader_io_ms']:>13.3f} {r['median_decoding_ms']:>9.3f}")
 print(f"idle leadgate read, {idle:.0f} s: tag lying {cpu['tag_lying_leadgate_percent_of_one_cpu']:.2f}% of one CPU "
       f"(emulator {cpu['tag_lying_emulator_percent_of_one_cpu']:.2f}%), empty field {cpu['empty_field_leadgate_percent_of_one_cpu']:.2f}% "

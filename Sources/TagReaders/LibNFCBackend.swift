@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Synchronization
 
 /// Taps from a reader that libnfc drives: PN532 boards on a serial port, PN533 USB readers
 /// (SCL3711), an ACR122U that pcscd does not hold, or `Hardware/pn532_emulator.py`.
@@ -50,17 +49,11 @@ public struct LibNFCBackend: TagReader {
                                     presenceInterval: presenceInterval, isDiscovered: isDiscovered,
                                     continuation: continuation)
         continuation.onTermination = { _ in monitor.stop() }
-        let id = ObjectIdentifier(monitor)
-        Self.runningMonitors.withLock { $0[id] = monitor }
-        DedicatedThread.start(name: "leadgate.nfc.monitor") {
-            monitor.run()
-            _ = Self.runningMonitors.withLock { $0.removeValue(forKey: id) }
-        }
+        Self.runningMonitors.start(monitor, threadName: "leadgate.nfc.monitor")
         return stream
     }
 
-    /// Monitor threads that have not returned yet, stopped or not.
-    private static let runningMonitors = Mutex<[ObjectIdentifier: LibNFCMonitor]>([:])
+    private static let runningMonitors = RunningMonitors()
 
     /// Stops every ``events(on:)`` stream and waits until their devices are closed, at most
     /// `timeout`; `true` if they all were. Call it before the process exits: a PN532 left
@@ -68,13 +61,7 @@ public struct LibNFCBackend: TagReader {
     /// next program to open it is refused.
     @discardableResult
     public static func shutDown(timeout: Duration = .seconds(3)) async -> Bool {
-        for monitor in runningMonitors.withLock({ Array($0.values) }) { monitor.stop() }
-        let deadline = ContinuousClock.now + timeout
-        while !runningMonitors.withLock({ $0.isEmpty }) {
-            guard ContinuousClock.now < deadline else { return false }
-            do { try await Task.sleep(for: .milliseconds(5)) } catch { usleep(5_000) }  // cancelled: still wait
-        }
-        return true
+        await runningMonitors.shutDown(timeout: timeout)
     }
 }
 

@@ -9,7 +9,7 @@ import Synchronization
 /// ``run()`` owns the libnfc context and device; only the stop request crosses threads.
 /// libnfc's own abort (`nfc_abort_command`) is not used: every call returns within about a
 /// second (a select gives up after 300 ms), and the stop flag is looked at between calls.
-final class LibNFCMonitor: Sendable {
+final class LibNFCMonitor: ReaderMonitor {
     /// The device to open; `nil` is libnfc's default device.
     let connstring: String?
     let logger: Logger

@@ -59,13 +59,9 @@ struct LibNFCEndToEndTests {
         emulator.exchanges(withTag: tag).filter { $0 != "013000" && !$0.hasPrefix("B2") && !$0.hasPrefix("B3") }
     }
 
-    init() async {
-        await LibNFCBackend.shutDown()
-    }
-
-    @Test(arguments: TagKind.all)
-    func readsEachTagKindWithTheFewestCommands(_ kind: TagKind) async throws {
-        let emulator = try await PN532Emulator([kind.step])
+    /// The first tap on the emulator's reader, once the tag has left; the emulator is stopped
+    /// with its log kept (``PN532Emulator/removeFiles()`` after).
+    func firstTapUntilRemoved(_ emulator: PN532Emulator) async throws -> Tap {
         let recorder = EventRecorder(backend(emulator).events())
         defer { recorder.stop() }
         let tap = try #require(try await recorder.waitForTaps(1).first)
@@ -73,6 +69,17 @@ struct LibNFCEndToEndTests {
         recorder.stop()
         await LibNFCBackend.shutDown()
         await emulator.stopKeepingLog()
+        return tap
+    }
+
+    init() async {
+        await LibNFCBackend.shutDown()
+    }
+
+    @Test(arguments: TagKind.all)
+    func readsEachTagKindWithTheFewestCommands(_ kind: TagKind) async throws {
+        let emulator = try await PN532Emulator([kind.step])
+        let tap = try await firstTapUntilRemoved(emulator)
 
         #expect(tap.reader == emulator.readerName)
         #expect(tap.isComplete)
@@ -114,13 +121,8 @@ struct LibNFCEndToEndTests {
     @Test func aTagPulledAwayMidReadIsAnIncompleteTapThatKeepsItsBytes() async throws {
         #expect(Fixtures.longMessage.count > 2 * 240, "the message needs a READ and at least three FAST_READs")
         let emulator = try await PN532Emulator([.tag("type2", uid: "04A1B2C3D4E5F6", ndef: Fixtures.longMessage, hold: 2, removeAfter: 3)])
-        let recorder = EventRecorder(backend(emulator).events())
-        defer { recorder.stop() }
-        let tap = try #require(try await recorder.waitForTaps(1).first)
-        try await recorder.waitFor("tag removal") { $0.contains { $0.isTagRemoved(emulator.readerName) } }
-        recorder.stop()
-        await LibNFCBackend.shutDown()
-        await emulator.stop()
+        let tap = try await firstTapUntilRemoved(emulator)
+        emulator.removeFiles()
 
         #expect(!tap.isComplete)
         #expect(tap.interruption?.code == .tagRemoved)
