@@ -113,6 +113,17 @@ struct ReadLibNFCTests {
         #expect(line["tag_uid"] as? String == "04A1B2C3D4E5F6")
     }
 
+    @Test func doctorOpensTheLibNFCDeviceAndNamesAPortThatIsNotThere() async throws {
+        let emulator = try await PN532Emulator([])
+        let found = try await ChildProcess.leadgate(["doctor", "--reader", emulator.readerName])
+        await emulator.stop()
+        let missing = try await ChildProcess.leadgate(["doctor", "--reader", "nfc:pn532_uart:/dev/ttyLEADGATE9"])
+
+        #expect(found.stdout.contains("ok       \(emulator.readerName): libnfc opens it"), "\(found.stdout)")
+        #expect(missing.status == 69)
+        #expect(missing.stdout.contains("problem  nfc:pn532_uart:/dev/ttyLEADGATE9: the serial port /dev/ttyLEADGATE9 does not exist"), "\(missing.stdout)")
+    }
+
     @Test func readersListsTheLibNFCDeviceNamed() async throws {
         let emulator = try await PN532Emulator([])
         let result = try await ChildProcess.leadgate(["readers", "--json"], environment: ["LIBNFC_DEVICE": emulator.connstring])
