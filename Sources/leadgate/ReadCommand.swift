@@ -139,6 +139,7 @@ struct ReadCommand: AsyncParsableCommand {
             // a monitor thread still waiting in SCardGetStatusChange (SIGSEGV, exit 139).
             // And the libnfc devices closed, so the next program can open them.
             await ReaderChoice.shutDown()
+            if let signal = ReaderShutdownOnSignal.signal { throw ExitCode(128 + signal) }
         }
 
         let seen = progress.withLock { $0 }
@@ -188,6 +189,10 @@ struct ReadCommand: AsyncParsableCommand {
             progress.withLock { _ = $0.readers.insert(name) }
         case .readerRemoved(let name):
             progress.withLock { _ = $0.readers.remove(name) }
+            // With --reader nfc:..., the backend's own unavailable event says it already.
+            if reader == nil, name.hasPrefix("nfc:") {
+                Terminal.printWarning("\(name): the reader went away; trying to open it again every 2 s")
+            }
         case .tagRemoved:
             break
         case .tap(let tap):

@@ -99,10 +99,13 @@ struct ReadLibNFCTests {
         #expect(!again.stderr.contains("cannot open"), "\(again.stderr)")
     }
 
-    @Test func withoutReaderTheDeviceLibNFCsScanFindsIsReadToo() async throws {
-        let emulator = try await PN532Emulator([.tag("type2", uid: "04A1B2C3D4E5F6", ndef: Self.jane, hold: 3)])
+    @Test func withoutReaderTheDeviceLibNFCsScanFindsIsReadAlsoAfterAnUnplug() async throws {
+        let emulator = try await PN532Emulator([
+            .tag("type2", uid: "04A1B2C3D4E5F6", ndef: Self.jane, hold: 1), .unplug(1),
+            .tag("type2", uid: "04A1B2C3D4E5F7", ndef: Self.jane, hold: 5),
+        ])
         // No pcscd at that socket: the PC/SC side waits for one, the libnfc side reads.
-        let result = try await ChildProcess.leadgate(["read", "--json", "--timeout", "20"], environment: [
+        let result = try await ChildProcess.leadgate(["read", "--json", "--count", "2", "--timeout", "30"], environment: [
             "LIBNFC_DEVICE": emulator.connstring, "PCSCLITE_CSOCK_NAME": emulator.directory.appendingPathComponent("no-pcscd").path,
         ])
         await emulator.stop()
@@ -110,7 +113,9 @@ struct ReadLibNFCTests {
         #expect(result.status == 0, "\(result.stderr)")
         let line = try #require(try ReadCommandTests.objects(result.stdout).first)
         #expect(line["reader"] as? String == emulator.readerName)
-        #expect(line["tag_uid"] as? String == "04A1B2C3D4E5F6")
+        #expect(try ReadCommandTests.objects(result.stdout).compactMap { $0["tag_uid"] as? String } == ["04A1B2C3D4E5F6", "04A1B2C3D4E5F7"])
+        // The unplug is reported, and the device found by the scan is opened again when back.
+        #expect(result.stderr.contains("\(emulator.readerName): the reader went away"), "\(result.stderr)")
     }
 
     @Test func doctorOpensTheLibNFCDeviceAndNamesAPortThatIsNotThere() async throws {
