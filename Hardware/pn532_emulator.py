@@ -239,7 +239,11 @@ class Emulator:
     def respond(self, code, data=b""):
         body = bytes([0xD5, code + 1]) + bytes(data)
         length = len(body)
-        frame = bytes([0x00, 0x00, 0xFF, length, (256 - length) & 0xFF]) + body
+        if length <= 0xFF:
+            frame = bytes([0x00, 0x00, 0xFF, length, (256 - length) & 0xFF]) + body
+        else:  # an extended frame: FF FF, LENm LENl, LCS
+            high, low = length >> 8, length & 0xFF
+            frame = bytes([0x00, 0x00, 0xFF, 0xFF, 0xFF, high, low, (256 - high - low) & 0xFF]) + body
         frame += bytes([(256 - sum(body)) & 0xFF, 0x00])
         self.send(frame)
 

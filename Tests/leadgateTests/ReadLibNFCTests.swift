@@ -49,6 +49,18 @@ struct ReadLibNFCTests {
         #expect(line["format"] as? String == "uid")
     }
 
+    @Test func nfcAloneReadsLibNFCsDefaultDevice() async throws {
+        let emulator = try await PN532Emulator([.tag("type2", uid: "04A1B2C3D4E5F6", ndef: Self.jane, hold: 2)])
+        let result = try await ChildProcess.leadgate(["read", "--json", "--reader", "nfc", "--timeout", "20"],
+                                                     environment: ["LIBNFC_DEVICE": emulator.connstring])
+        await emulator.stop()
+
+        #expect(result.status == 0, "\(result.stderr)")
+        let line = try #require(try ReadCommandTests.objects(result.stdout).first)
+        #expect(line["reader"] as? String == emulator.readerName)
+        #expect(line["tag_uid"] as? String == "04A1B2C3D4E5F6")
+    }
+
     @Test func aTagPulledAwayMidReadExits65WithTheBytesRead() async throws {
         let emulator = try await PN532Emulator([.tag("type2", uid: "04A1B2C3D4E5F6", ndef: Self.long, hold: 2, removeAfter: 2)])
         let result = try await ChildProcess.leadgate(["read", "--json", "--reader", emulator.readerName, "--timeout", "20"])
