@@ -65,7 +65,7 @@ struct KioskCommand: AsyncParsableCommand {
     @Option(help: "Back to the idle screen after this long without a touch: 30s, 1m.")
     var idleTimeout = "30s"
 
-    @Option(help: "Read only this reader (a name or part of one). Default: every reader.")
+    @Option(help: "Read only this reader (a name or part of one; nfc:CONNSTRING for a libnfc device). Default: every reader.")
     var reader: String?
 
     @Option(help: "Region for phone numbers without a country code (ISO 3166, e.g. DE).")
@@ -175,8 +175,9 @@ struct KioskCommand: AsyncParsableCommand {
         let routing = KioskRouting(ownerByDomain: routes.byDomain, roundRobin: routes.roundRobin, defaultOwner: owner ?? rep)
         let session = KioskSession(capture: capture, config: config, routing: routing, logger: Log.logger("leadgate.kiosk"))
         let simulated = simulatedReader ? SimulatedBackend(logger: Log.logger("leadgate.simulated")) : nil
-        let tagReader: any TagReader = simulated ?? PCSCBackend(logger: Log.logger("leadgate.pcsc"))
-        let selection: ReaderSelection = reader.map { .named($0) } ?? .all
+        let choice = ReaderChoice(reader, logger: Log.logger("leadgate.pcsc"))
+        let tagReader: any TagReader = simulated ?? choice.reader
+        let selection: ReaderSelection = simulated == nil ? choice.selection : .all
         let server = KioskServer(session: session, pin: pin, simulated: simulated, logger: Log.logger("leadgate.kiosk"))
         if !["127.0.0.1", "::1", "localhost"].contains(host) {
             Terminal.printWarning("--listen \(listen): the kiosk page is reachable from other machines")
@@ -238,7 +239,8 @@ struct KioskCommand: AsyncParsableCommand {
             for await result in group where result != nil { failure = result }
             return (reason, failure)
         }
-        if simulated == nil { await PCSCBackend.shutDown() }
+        // Out of libpcsclite and libnfc before exit (see BoothCommand).
+        if simulated == nil { await ReaderChoice.shutDown() }
         await forwarding?.stop()
         if let failure {
             throw CommandFailure.unavailable(failure).report()
