@@ -14,7 +14,8 @@ struct KioskCommand: AsyncParsableCommand {
             Serves the kiosk's screen on loopback; open it in a browser in kiosk mode on the \
             touchscreen next to the reader:
 
-              leadgate kiosk --event "RSA 2026" --pin 2468 --route round-robin:alice,bob,carol
+              leadgate kiosk --event "RSA 2026" --pin 2468 \\
+                --route round-robin:alice,bob,carol
               chromium --kiosk http://127.0.0.1:8470/
 
             A visitor taps a card, badge or phone, sees what was read, agrees (or not) to the \
