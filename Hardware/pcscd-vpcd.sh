@@ -12,23 +12,23 @@
 #   - vpcd's ports come from $LEADGATE_VPCD_PORT (reader.conf DEVICENAME /dev/null:0xPORT), by
 #     default a free pair picked at the first start and kept in the state folder.
 #
-#   pcscd-vpcd.sh start     start ours in the background (pid in $state/pcscd.pid) and wait until
-#                           it is ready; prints the environment clients need (as `env` does)
-#   pcscd-vpcd.sh run       start ours, print "ready PID" on stdout, and stay in the foreground
-#                           until pcscd ends or this script gets SIGTERM/SIGINT (then it stops
-#                           pcscd): the tests supervise it this way
-#   pcscd-vpcd.sh stop      stop ours (`kill` is the same)
-#   pcscd-vpcd.sh restart   stop, then start
-#   pcscd-vpcd.sh status    prints "ours PID" or "stopped"
-#   pcscd-vpcd.sh env       prints PCSCLITE_CSOCK_NAME=... and LEADGATE_VPCD_PORT=... lines, for
-#                           `export $(Hardware/pcscd-vpcd.sh env)`
+#   pcscd-vpcd.sh start [FOLDER]    start ours in the background (pid in FOLDER/pcscd.pid), wait
+#                                   until it is ready, print the environment clients need
+#   pcscd-vpcd.sh run [FOLDER]      start ours, print "ready PID" on stdout, and stay in the
+#                                   foreground until pcscd ends or this script gets SIGTERM or
+#                                   SIGINT (then it stops pcscd): the tests supervise it this way
+#   pcscd-vpcd.sh stop [FOLDER]     stop ours (`kill` is the same)
+#   pcscd-vpcd.sh restart [FOLDER]  stop, then start
+#   pcscd-vpcd.sh status [FOLDER]   prints "ours PID" or "stopped"
+#   pcscd-vpcd.sh env [FOLDER]      prints PCSCLITE_CSOCK_NAME=... and LEADGATE_VPCD_PORT=...
+#                                   lines, for `export $(Hardware/pcscd-vpcd.sh env)`
 #
-# LEADGATE_PCSCD_STATE picks the folder of the instance (default /tmp/leadgate-pcscd); each
-# folder is one pcscd, so any number of them run side by side. Needs root, or unprivileged
-# user namespaces (then it runs under `unshare --user --map-root-user`).
+# FOLDER (else $LEADGATE_PCSCD_STATE, else /tmp/leadgate-pcscd) holds one instance: its
+# reader.conf.d, socket, pid and log; any number of instances run side by side. Needs root, or
+# unprivileged user namespaces (then it runs under `unshare --user --map-root-user`).
 set -euo pipefail
 
-state=${LEADGATE_PCSCD_STATE:-/tmp/leadgate-pcscd}
+state=${2:-${LEADGATE_PCSCD_STATE:-/tmp/leadgate-pcscd}}
 pidfile=$state/pcscd.pid
 conf=$state/reader.conf.d
 rundir=$state/run
@@ -182,14 +182,15 @@ case "${1:-}" in
     print_env ;;
   run)
     stop_ours
+    echo $$ > "$state/supervisor.pid"
     start_ours
-    trap 'stop_ours; exit 0' TERM INT
+    trap 'stop_ours; rm -f "$state/supervisor.pid"; exit 0' TERM INT
     echo "ready $pcscd_pid"
     # wait returns early when a trapped signal arrives; then the trap stops pcscd.
     set +e
     wait "$pcscd_pid"
     status=$?
-    rm -f "$pidfile"
+    rm -f "$pidfile" "$state/supervisor.pid"
     exit "$status" ;;
   stop | kill) stop_ours ;;
   restart) stop_ours; start_ours; print_env ;;

@@ -61,8 +61,7 @@ public final class PrivatePCSCD: Sendable {
             throw HarnessFailure("the pcscd socket path \(socketPath) is too long for a Unix socket; set TMPDIR to a shorter folder")
         }
         let out = folder.appendingPathComponent("supervisor.out").path, err = folder.appendingPathComponent("supervisor.err").path
-        let running = try ChildProcess.spawn("/bin/bash", [script, "run"], environment: ["LEADGATE_PCSCD_STATE": folder.path],
-                                             stdout: out, stderr: err)
+        let running = try ChildProcess.spawn("/bin/bash", [script, "run", folder.path], stdout: out, stderr: err)
         supervisor.withLock { $0 = running }
         let deadline = ContinuousClock.now + .seconds(30)
         while true {
@@ -100,13 +99,28 @@ public final class PrivatePCSCD: Sendable {
         try await start()
     }
 
-    /// Stops the pcscd a test process that was killed left running in `folder`: the pid in its
-    /// pid file, if that process is a pcscd started with this folder's reader.conf.d.
+    /// Stops what a test process that was killed left running in `folder`: the supervising
+    /// script and its pcscd, each only if its command line names this folder's script or
+    /// reader.conf.d (a pid may have been reused), and waits until they are gone.
     private static func stopLeftOver(_ folder: URL) {
-        guard let text = try? String(contentsOf: folder.appendingPathComponent("pcscd.pid"), encoding: .utf8),
-              let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)),
-              let commandLine = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")),
-              String(decoding: commandLine, as: UTF8.self).contains(folder.path) else { return }
-        kill(pid, SIGKILL)
+        var stopped: [pid_t] = []
+        for file in ["supervisor.pid", "pcscd.pid"] {
+            guard let text = try? String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8),
+                  let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+                  let commandLine = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")),
+                  String(decoding: commandLine, as: UTF8.self).contains(folder.path) else { continue }
+            kill(pid, SIGKILL)
+            stopped.append(pid)
+        }
+        // Until each is gone or a zombie (its new parent may never reap it): pcscd's mount
+        // namespace, which holds this folder's run/ as a mount, goes with it.
+        let deadline = ContinuousClock.now + .seconds(3)
+        for pid in stopped {
+            while ContinuousClock.now < deadline,
+                  let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  !stat.contains(") Z ") {
+                usleep(10_000)
+            }
+        }
     }
 }
