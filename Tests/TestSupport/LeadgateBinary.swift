@@ -22,7 +22,7 @@ public struct LeadgateBinary {
     /// Runs the binary to its end, waiting on this thread (for synchronous tests).
     public static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws -> Result {
         let inPath = FileManager.default.temporaryDirectory.appendingPathComponent("leadgate-stdin-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: inPath, contents: stdin ?? Data())
+        _ = FileManager.default.createFile(atPath: inPath, contents: stdin ?? Data())
         defer { try? FileManager.default.removeItem(atPath: inPath) }
         let process = try SpawnedProcess(url.path, arguments, environment: environment, stdinPath: inPath)
         let status = try process.waitBlocking()
