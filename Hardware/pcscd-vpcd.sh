@@ -23,12 +23,12 @@
 #   pcscd-vpcd.sh env [FOLDER]      prints PCSCLITE_CSOCK_NAME=... and LEADGATE_VPCD_PORT=...
 #                                   lines, for `export $(Hardware/pcscd-vpcd.sh env)`
 #
-# FOLDER (else $LEADGATE_PCSCD_STATE, else /tmp/leadgate-pcscd) holds one instance: its
+# FOLDER (else $LEADGATE_PCSCD_STATE, else /tmp/leadgate-vpcd) holds one instance: its
 # reader.conf.d, socket, pid and log; any number of instances run side by side. Needs root, or
 # unprivileged user namespaces (then it runs under `unshare --user --map-root-user`).
 set -euo pipefail
 
-state=${2:-${LEADGATE_PCSCD_STATE:-/tmp/leadgate-pcscd}}
+state=${2:-${LEADGATE_PCSCD_STATE:-/tmp/leadgate-vpcd}}
 pidfile=$state/pcscd.pid
 conf=$state/reader.conf.d
 rundir=$state/run
@@ -49,7 +49,9 @@ our_pid() {
   [ -f "$pidfile" ] || return 1
   local pid
   pid=$(cat "$pidfile")
-  [ -n "$pid" ] && alive "$pid" && [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = pcscd ] && echo "$pid"
+  # Ours: a pcscd reading this folder's reader.conf.d (a pid may have been reused).
+  [ -n "$pid" ] && alive "$pid" && [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = pcscd ] &&
+    tr '\0' ' ' < /proc/"$pid"/cmdline | grep -qF -- "$conf" && echo "$pid"
 }
 
 vpcd_driver() {
