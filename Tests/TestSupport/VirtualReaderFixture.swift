@@ -1,6 +1,4 @@
 import Foundation
-import Synchronization
-import Testing
 
 /// End-to-end fixtures for the reader code: the test process's own pcscd with vpcd
 /// (``PrivatePCSCD``), virtual tags (``VirtualTag``) and the leadgate binary. Suites that use
@@ -58,70 +56,3 @@ public enum VirtualReaderFixture {
 
 /// The TagReaders tests' name for the same fixtures.
 public typealias VirtualReaders = VirtualReaderFixture
-
-/// A first-come, first-served lock that suspends its waiters instead of blocking a thread.
-final class AsyncTurns: Sendable {
-    private struct State {
-        var taken = false
-        var waiting: [CheckedContinuation<Void, Never>] = []
-    }
-
-    private let state = Mutex(State())
-
-    func acquire() async {
-        await withCheckedContinuation { continuation in
-            let granted = state.withLock { state in
-                if state.taken {
-                    state.waiting.append(continuation)
-                    return false
-                }
-                state.taken = true
-                return true
-            }
-            if granted { continuation.resume() }
-        }
-    }
-
-    func release() {
-        let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            if state.waiting.isEmpty {
-                state.taken = false
-                return nil
-            }
-            return state.waiting.removeFirst()
-        }
-        next?.resume()
-    }
-}
-
-/// Gives a suite the process's pcscd with vpcd for its whole run, one suite at a time, and
-/// afterwards stops the virtual tags left and pcscd.
-public struct VirtualReaderTrait: SuiteTrait, TestScoping {
-    public init() {}
-    public var isRecursive: Bool { false }
-
-    public func provideScope(for test: Test, testCase: Test.Case?,
-                             performing function: @Sendable () async throws -> Void) async throws {
-        await VirtualReaderFixture.turns.acquire()
-        defer { VirtualReaderFixture.turns.release() }
-        PrivatePCSCD.shared.useInThisProcess()
-        var failure: (any Error)?
-        do {
-            try await PrivatePCSCD.shared.start()
-            try await function()
-        } catch {
-            failure = error
-        }
-        await VirtualTag.stopAll()
-        await PrivatePCSCD.shared.stop()
-        if let failure { throw failure }
-    }
-}
-
-/// The leadgate tests' name for the trait.
-public typealias VirtualReaderSuiteTrait = VirtualReaderTrait
-
-extension Trait where Self == VirtualReaderTrait {
-    /// The process's own pcscd with vpcd for the suite; see ``VirtualReaderTrait``.
-    public static var virtualReaders: Self { Self() }
-}
