@@ -1,9 +1,10 @@
 import TestSupport
 
 // The fixtures of these tests live in the TestSupport target, shared with the leadgate tests;
-// these names let every file here use them as before, without importing TestSupport.
+// the names these tests had for them stay, so that files here use them without importing
+// TestSupport (a file that imports it too sees the same types).
 typealias VirtualReaders = TestSupport.VirtualReaderFixture
 typealias VirtualReaderTrait = TestSupport.VirtualReaderTrait
 typealias VirtualReaderFailure = TestSupport.HarnessFailure
 typealias VirtualTag = TestSupport.VirtualTag
-typealias SpawnedProcess = TestSupport.SpawnedProcess
+typealias ChildProcess = TestSupport.ChildProcess

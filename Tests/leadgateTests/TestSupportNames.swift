@@ -1,7 +1,8 @@
 import TestSupport
 
 // The fixtures of these tests live in the TestSupport target, shared with the TagReaders tests;
-// these names let every file here use them as before, without importing TestSupport.
+// the names these tests had for them stay, so that files here use them without importing
+// TestSupport (a file that imports it too sees the same types).
 typealias SpawnedProcess = TestSupport.SpawnedProcess
 typealias SpawnedLeadgate = TestSupport.SpawnedLeadgate
 typealias LeadgateBinary = TestSupport.LeadgateBinary
@@ -12,4 +13,3 @@ typealias TmuxFailure = TestSupport.HarnessFailure
 typealias FixtureFailure = TestSupport.HarnessFailure
 typealias VirtualReaderFixture = TestSupport.VirtualReaderFixture
 typealias VirtualReaderSuiteTrait = TestSupport.VirtualReaderTrait
-typealias VirtualTag = TestSupport.VirtualTag
