@@ -15,6 +15,8 @@ packages=(
   time
   # benchmarks: the reference vCard parser the parse benchmark compares against
   libez-vcard-java libvinnie-java default-jdk-headless
+  # test: the kiosk's page in a real browser (headless chromium driven by selenium)
+  chromium chromium-driver python3-selenium
 )
 
 missing=()
