@@ -151,14 +151,15 @@ extension LeadStore {
 
     /// An event's leads that no roster has resolved and that have no name: UID-only badges,
     /// links, codes, bare emails. Filtered in SQL, so only these are decoded.
-    public func unresolvedLeads(event: String) throws(StoreError) -> [Lead] {
+    /// With a nil event, every event's.
+    public func unresolvedLeads(event: String?) throws(StoreError) -> [Lead] {
         try withDatabase { (db) throws(StoreError) in
             let statement = try db.statement("""
-                SELECT id, json FROM leads WHERE event = ?
+                SELECT id, json FROM leads WHERE (event = ?1 OR ?1 IS NULL)
                 AND json_extract(json, '$.contact.full_name') IS NULL AND json_extract(json, '$.source.matched') IS NULL
                 ORDER BY captured_at, rowid
                 """)
-            try statement.bind([.text(event)])
+            try statement.bind([event.map { .text($0) } ?? .null])
             var leads: [Lead] = []
             while try statement.step() {
                 leads.append(try decodeLead(statement.text(1) ?? "", id: statement.text(0) ?? "?"))
