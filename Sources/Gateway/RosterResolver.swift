@@ -37,11 +37,12 @@ public struct RosterResolver: Sendable {
     @discardableResult
     public func enrichUnresolved(at: Date = Date()) throws(StoreError) -> [Lead] {
         var enrichments: [LeadEnrichment] = []
-        for lead in try store.unresolvedLeads(event: event) {
+        for (lead, version) in try store.unresolvedLeadVersions(event: event) {
             let uids = ([lead.source.tagUID] + lead.mergedCaptures.map(\.source.tagUID)).compactMap { $0 }
             let raws = [lead.raw] + lead.mergedCaptures.map(\.raw)
             guard let match = try match(tagUIDs: uids, raws: raws, contact: lead.contact) else { continue }
-            enrichments.append(LeadEnrichment(leadID: lead.id, origin: .roster, contact: match.contact, matched: RosterMatch(match.key)))
+            enrichments.append(LeadEnrichment(leadID: lead.id, origin: .roster, contact: match.contact, matched: RosterMatch(match.key),
+                                              base: lead, baseVersion: version))
         }
         return try store.enrich(enrichments, at: at)
     }

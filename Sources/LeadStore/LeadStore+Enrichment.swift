@@ -20,14 +20,20 @@ public struct LeadEnrichment: Sendable, Hashable {
     public var matched: RosterMatch?
     /// Enrichment that failed, kept on the lead.
     public var warnings: [String]
+    /// The lead as read before, with its row's version (its JSON, `unresolvedLeadVersions`):
+    /// used as it is if the row is unchanged since, instead of decoding it again.
+    public var base: Lead?
+    public var baseVersion: String?
 
     public init(leadID: String, origin: Origin, contact: NormalizedContact = NormalizedContact(), matched: RosterMatch? = nil,
-                warnings: [String] = []) {
+                warnings: [String] = [], base: Lead? = nil, baseVersion: String? = nil) {
         self.leadID = leadID
         self.origin = origin
         self.contact = contact
         self.matched = matched
         self.warnings = warnings
+        self.base = base
+        self.baseVersion = baseVersion
     }
 }
 
@@ -44,7 +50,7 @@ extension LeadStore {
             try db.transaction { () throws(StoreError) in
                 var changed: [Lead] = []
                 for enrichment in enrichments {
-                    var lead = try leadRow(enrichment.leadID, db: db)
+                    var lead = try current(enrichment, db: db)
                     let before = lead.contact
                     // Typed values come first (an email or phone typed in is the one exports use);
                     // found ones only fill what is missing.
@@ -76,6 +82,20 @@ extension LeadStore {
                 return changed
             }
         }
+    }
+}
+
+extension LeadStore {
+    /// The enrichment's lead as stored now: its base if the row still has that version.
+    private func current(_ enrichment: LeadEnrichment, db: SQLiteDatabase) throws(StoreError) -> Lead {
+        if let base = enrichment.base, let version = enrichment.baseVersion {
+            let statement = try db.prepared("SELECT json FROM leads WHERE id = ?")
+            try statement.bind(1, base.id)
+            let stored = try statement.step() ? statement.text(0) : nil
+            statement.reset()
+            if stored == version { return base }
+        }
+        return try leadRow(enrichment.leadID, db: db)
     }
 }
 

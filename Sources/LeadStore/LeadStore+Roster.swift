@@ -18,7 +18,11 @@ extension LeadStore {
     public func storeRoster(event: String, file: String, shape: String, entries: [RosterEntry], append: Bool = false,
                             at: Date = Date()) throws(StoreError) -> (stored: Int, replaced: Int) {
         try withDatabase { (db) throws(StoreError) in
-            try db.transaction { () throws(StoreError) in
+            // A bigger page cache while the roster goes in: with the default 2 MB, the
+            // transaction spilled pages to the WAL before it committed.
+            try db.execute("PRAGMA cache_size=-65536")
+            defer { try? db.execute("PRAGMA cache_size=-2000") }
+            return try db.transaction { () throws(StoreError) in
                 var replaced = 0
                 if !append {
                     replaced = try deleteRoster(event: event, db: db)
@@ -30,6 +34,11 @@ extension LeadStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
                 let key = try db.prepared("INSERT OR IGNORE INTO roster_keys (event, kind, value, attendee) VALUES (?, ?, ?, ?)")
+                // Keys go in afterwards, sorted: in key order each insert lands at the end of
+                // the B-tree instead of on a random page (emails are in no order), which cost
+                // three times as long at 100,000 attendees.
+                var pending: [(key: RosterKey, attendee: Int)] = []
+                pending.reserveCapacity(entries.count * 3)
                 for entry in entries {
                     try attendee.bind(1, event)
                     try attendee.bind(2, entry.line)
@@ -42,13 +51,18 @@ extension LeadStore {
                     try attendee.bind(9, entry.phone)
                     try attendee.runBound()
                     let id = db.lastInsertRowID
-                    for k in entry.keys {
-                        try key.bind(1, event)
-                        try key.bind(2, k.kind.rawValue)
-                        try key.bind(3, k.value)
-                        try key.bind(4, id)
-                        try key.runBound()
-                    }
+                    for k in entry.keys { pending.append((k, id)) }
+                }
+                pending.sort { a, b in
+                    a.key.kind != b.key.kind ? a.key.kind.rawValue < b.key.kind.rawValue
+                        : a.key.value != b.key.value ? a.key.value.utf8.lexicographicallyPrecedes(b.key.value.utf8) : a.attendee < b.attendee
+                }
+                try key.bind(1, event)
+                for item in pending {
+                    try key.bind(2, item.key.kind.rawValue)
+                    try key.bind(3, item.key.value)
+                    try key.bind(4, item.attendee)
+                    try key.runBound()
                 }
                 return (entries.count, replaced)
             }
@@ -104,15 +118,17 @@ extension LeadStore {
                 entries.append(Self.entry(statement, from: 1))
             }
             statement.reset()
-            let keys = try db.statement("SELECT kind, value FROM roster_keys WHERE event = ? AND attendee = ? ORDER BY kind, value")
-            for (index, id) in ids.enumerated() {
-                keys.reset()
-                try keys.bind([.text(event), .int(id)])
-                while try keys.step() {
-                    if let kind = RosterKey.Kind(rawValue: keys.text(0) ?? ""), let value = keys.text(1) {
-                        entries[index].keys.append(RosterKey(kind, value))
-                    }
+            // All the event's keys in one pass (no index leads from an attendee to its keys).
+            var byAttendee: [Int: [RosterKey]] = [:]
+            let keys = try db.statement("SELECT attendee, kind, value FROM roster_keys WHERE event = ?")
+            try keys.bind([.text(event)])
+            while try keys.step() {
+                if let id = keys.int(0), let kind = RosterKey.Kind(rawValue: keys.text(1) ?? ""), let value = keys.text(2) {
+                    byAttendee[id, default: []].append(RosterKey(kind, value))
                 }
+            }
+            for (index, id) in ids.enumerated() {
+                entries[index].keys = (byAttendee[id] ?? []).sorted { ($0.kind.rawValue, $0.value) < ($1.kind.rawValue, $1.value) }
             }
             return entries
         }
@@ -153,6 +169,12 @@ extension LeadStore {
     /// links, codes, bare emails. Filtered in SQL, so only these are decoded.
     /// With a nil event, every event's.
     public func unresolvedLeads(event: String?) throws(StoreError) -> [Lead] {
+        try unresolvedLeadVersions(event: event).map(\.lead)
+    }
+
+    /// The same, each with its row's version (its JSON as stored) for `LeadEnrichment.base`:
+    /// an enrichment of a lead unchanged since is applied without decoding it again.
+    public func unresolvedLeadVersions(event: String?) throws(StoreError) -> [(lead: Lead, version: String)] {
         try withDatabase { (db) throws(StoreError) in
             let statement = try db.statement("""
                 SELECT id, json FROM leads WHERE (event = ?1 OR ?1 IS NULL)
@@ -160,9 +182,10 @@ extension LeadStore {
                 ORDER BY captured_at, rowid
                 """)
             try statement.bind([event.map { .text($0) } ?? .null])
-            var leads: [Lead] = []
+            var leads: [(lead: Lead, version: String)] = []
             while try statement.step() {
-                leads.append(try decodeLead(statement.text(1) ?? "", id: statement.text(0) ?? "?"))
+                let json = statement.text(1) ?? ""
+                leads.append((try decodeLead(json, id: statement.text(0) ?? "?"), json))
             }
             return leads
         }

@@ -20,16 +20,19 @@ public struct RosterKey: Sendable, Hashable {
     /// The key for a UID written any way (`04:a1:b2`, `04 A1 B2`, `04-a1-b2`, `0x04A1B2`), or
     /// nil when it is not 4 to 10 bytes of hex: the UIDs ISO 14443 tags have.
     public static func uid(_ text: String) -> RosterKey? {
-        var hex = text.trimmingCharacters(in: .whitespaces)
-        if hex.hasPrefix("0x") || hex.hasPrefix("0X") { hex.removeFirst(2) }
         var digits: [UInt8] = []
-        for byte in hex.utf8 {
+        digits.reserveCapacity(20)
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "F"): digits.append(byte)
             case UInt8(ascii: "a")...UInt8(ascii: "f"): digits.append(byte - 0x20)
-            case UInt8(ascii: ":"), UInt8(ascii: " "), UInt8(ascii: "-"): continue
+            case UInt8(ascii: "x"), UInt8(ascii: "X") where digits == [UInt8(ascii: "0")] && previous == UInt8(ascii: "0"):
+                digits.removeAll()
+            case UInt8(ascii: ":"), UInt8(ascii: " "), UInt8(ascii: "-"), 0x09: break
             default: return nil
             }
+            previous = byte
         }
         guard digits.count % 2 == 0, (8...20).contains(digits.count) else { return nil }
         return RosterKey(.uid, String(decoding: digits, as: UTF8.self))
@@ -38,9 +41,14 @@ public struct RosterKey: Sendable, Hashable {
     /// The key for a registration or barcode code: trimmed, upper-cased; nil when blank or
     /// longer than 128 characters (no badge code is; a tag's text may be anything).
     public static func code(_ text: String) -> RosterKey? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Most codes are plain ASCII without surrounding space: no Foundation calls for those
+        // (a roster import makes 200,000 of them).
+        guard let first = text.utf8.first, let last = text.utf8.last else { return nil }
+        let trimmed = first <= 0x20 || last <= 0x20 || first >= 0x80 || last >= 0x80
+            ? text.trimmingCharacters(in: .whitespacesAndNewlines) : text
         guard !trimmed.isEmpty, trimmed.utf8.count <= 128 else { return nil }
-        return RosterKey(.code, trimmed.uppercased())
+        let lower = trimmed.utf8.contains { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || $0 >= 0x80 }
+        return RosterKey(.code, lower ? trimmed.uppercased() : trimmed)
     }
 
     /// The key for an email address, or nil when it is not one.
