@@ -39,7 +39,7 @@ fi
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 seconds() { /usr/bin/time -f "%e" -o "$DATA/time" "$@" > /dev/null 2>> "$DATA/stderr"; cat "$DATA/time"; }
-field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
+field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p"; }
 
 cat "$DATA/roster.csv" > /dev/null
 imports=(); sqlites=(); enrich=(); tag_imports=()
@@ -53,7 +53,7 @@ for run in $(seq 1 "$RUNS"); do
     # Late enrichment: the tags first, then the roster.
     rm -rf "$DATA/e"; mkdir -p "$DATA/e"
     tag_imports+=("$(seconds "$LEADGATE" import "$DATA/tags" --event Bench --rep bench --store "$DATA/e/leads.sqlite")")
-    line=$("$LEADGATE" roster import "$DATA/roster.csv" --event Bench --store "$DATA/e/leads.sqlite" --timings 2>&1 >/dev/null | grep 'roster timings')
+    line=" "$("$LEADGATE" roster import "$DATA/roster.csv" --event Bench --store "$DATA/e/leads.sqlite" --timings 2>&1 >/dev/null | grep 'roster timings')
     enrich+=("$(echo "$line" | field enrich_s)")
     enriched=$(sqlite3 "$DATA/e/leads.sqlite" "SELECT count(*) FROM lead_events WHERE kind = 'enriched'")
     [ "$enriched" = "$LEADS" ] || { echo "expected $LEADS enriched leads, got $enriched" >&2; exit 1; }

@@ -35,69 +35,69 @@ public enum CSVReader {
         var start = 0
         if input.count >= 3, input[0] == 0xEF, input[1] == 0xBB, input[2] == 0xBF { start = 3 }
         let separator = delimiter ?? Self.delimiter(of: input[start...])
+        return input.withUnsafeBufferPointer { read($0, from: start, separator: separator) }
+    }
+
+    /// Unquoted fields (nearly all) become strings straight from the input's bytes; only a
+    /// quoted field is copied byte by byte (its doubled quotes undone).
+    private static func read(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, separator: UInt8) -> Table {
+        let quote = UInt8(ascii: "\""), cr: UInt8 = 0x0D, lf: UInt8 = 0x0A
+        let n = buffer.count
         var rows: [Row] = []
         var fields: [String] = []
-        var field: [UInt8] = []
-        field.reserveCapacity(64)
+        var quoted: [UInt8] = []
         var line = 1, recordLine = 1
-        var quoted = false, wasQuoted = false
         var i = start
-        let n = input.count
-        func endField() {
-            fields.append(String(decoding: field, as: UTF8.self))
-            field.removeAll(keepingCapacity: true)
-            wasQuoted = false
-        }
         func endRecord() {
-            endField()
-            // A blank line is no record (a lone empty field that was not quoted).
+            // A blank line is no record (a lone empty field).
             if !(fields.count == 1 && fields[0].isEmpty) { rows.append(Row(line: recordLine, fields: fields)) }
             fields.removeAll(keepingCapacity: true)
         }
-        while i < n {
-            let byte = input[i]
-            if quoted {
-                if byte == UInt8(ascii: "\"") {
-                    if i + 1 < n, input[i + 1] == UInt8(ascii: "\"") {
-                        field.append(byte)
-                        i += 2
-                        continue
+        guard start < n else { return Table(delimiter: separator, rows: [], unterminatedQuoteLine: nil) }
+        while true {
+            // One field, from i.
+            if i < n, buffer[i] == quote {
+                quoted.removeAll(keepingCapacity: true)
+                let openedOn = recordLine
+                i += 1
+                var closed = false
+                while i < n {
+                    let byte = buffer[i]
+                    if byte == quote {
+                        if i + 1 < n, buffer[i + 1] == quote { quoted.append(quote); i += 2; continue }
+                        i += 1
+                        closed = true
+                        break
                     }
-                    quoted = false
-                } else {
-                    if byte == 0x0A { line += 1 }
-                    field.append(byte)
+                    if byte == lf { line += 1 }
+                    quoted.append(byte)
+                    i += 1
                 }
+                guard closed else { return Table(delimiter: separator, rows: rows, unterminatedQuoteLine: openedOn) }
+                // Text after the closing quote is kept as written, as spreadsheets do.
+                while i < n, buffer[i] != separator, buffer[i] != lf, buffer[i] != cr { quoted.append(buffer[i]); i += 1 }
+                fields.append(String(decoding: quoted, as: UTF8.self))
+            } else {
+                let fieldStart = i
+                while i < n, buffer[i] != separator, buffer[i] != lf, buffer[i] != cr { i += 1 }
+                fields.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[fieldStart..<i]), as: UTF8.self))
+            }
+            // Then a separator, a line end (CR LF, LF or a lone CR) or the end of the input.
+            if i >= n {
+                endRecord()
+                break
+            }
+            if buffer[i] == separator {
                 i += 1
                 continue
             }
-            switch byte {
-            case UInt8(ascii: "\"") where field.isEmpty && !wasQuoted:
-                quoted = true
-                wasQuoted = true
-            case separator:
-                endField()
-            case 0x0D:
-                // CR LF, or a lone CR (old Mac exports): one line end either way.
-                endRecord()
-                if i + 1 < n, input[i + 1] == 0x0A { i += 1 }
-                line += 1
-                recordLine = line
-            case 0x0A:
-                endRecord()
-                line += 1
-                recordLine = line
-            default:
-                // A quote inside an unquoted field, or text after a closing quote: kept as
-                // written, as spreadsheets do.
-                field.append(byte)
-            }
+            endRecord()
+            if buffer[i] == cr, i + 1 < n, buffer[i + 1] == lf { i += 1 }
             i += 1
+            line += 1
+            recordLine = line
+            if i >= n { break }
         }
-        if quoted {
-            return Table(delimiter: separator, rows: rows, unterminatedQuoteLine: recordLine)
-        }
-        if !field.isEmpty || !fields.isEmpty || wasQuoted { endRecord() }
         return Table(delimiter: separator, rows: rows, unterminatedQuoteLine: nil)
     }
 }

@@ -12,19 +12,8 @@ public final class ProfileServer: Sendable {
     public init() async throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("leadgate-profiles-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let portFile = folder.appendingPathComponent("port")
-        let script = ChildProcess.packageRoot.appendingPathComponent("Hardware/profile_server.py").path
-        let process = try ChildProcess.spawn("/usr/bin/env", ["python3", script], stdout: portFile.path)
+        let (process, port) = try await LoopbackServerScript.start("profile_server.py", [], folder: folder)
         self.process = process
-        var port = ""
-        for _ in 0..<250 where port.isEmpty {
-            try await Task.sleep(for: .milliseconds(20))
-            port = ((try? String(contentsOf: portFile, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        guard !port.isEmpty else {
-            process.kill()
-            throw HarnessFailure("profile_server.py did not start")
-        }
         base = "http://127.0.0.1:\(port)"
     }
 
