@@ -1,6 +1,7 @@
 import Foundation
 import NDEF
 import Testing
+import TestSupport
 
 /// `leadgate roster import|list|show|purge`, late enrichment of leads already captured,
 /// `leadgate set --name ...`, and the roster key in the exports, on real stores.

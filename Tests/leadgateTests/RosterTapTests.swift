@@ -1,6 +1,7 @@
 import Foundation
 import NDEF
 import Testing
+import TestSupport
 
 /// Roster lookup at capture, through the real reader path: `leadgate booth` in a terminal
 /// (tmux) with badges tapped on pcscd+vpcd's virtual reader.
