@@ -64,10 +64,11 @@ public final class BoothSession: Sendable {
             let normalized = builder.normalizer.normalize(entry.card)
             contact = i == 0 ? normalized : contact.merged(with: normalized)
         }
-        let format = ranked.first.map { CaptureBuilder.leadFormat($0.card.format) } ?? "uid"
+        var format = ranked.first.map { CaptureBuilder.leadFormat($0.card.format) } ?? "uid"
         let raw = tap.ndefMessage.map { RawPayload(mediaType: "application/vnd.nfc.ndef", bytes: $0) }
             ?? RawPayload(mediaType: "application/octet-stream", bytes: tap.uid)
-        if ranked.isEmpty, let message = tap.ndefMessage, !message.isEmpty {
+        let match = rosterMatch(tap, raw: raw, contact: &contact, format: &format)
+        if ranked.isEmpty, match == nil, let message = tap.ndefMessage, !message.isEmpty {
             issues.append("the tag's NDEF message holds no card, email, phone or link")
         }
         if !issues.isEmpty, let message = tap.ndefMessage {
@@ -76,7 +77,7 @@ public final class BoothSession: Sendable {
                                                  event: builder.event, rep: builder.rep, receivedAt: now))
         }
         let source = LeadSource(channel: channel, reader: tap.reader, tagUID: tap.uid.isEmpty ? nil : tap.uidHex,
-                                tagType: tap.tagType.rawValue, format: format)
+                                tagType: tap.tagType.rawValue, format: format, matched: match)
         let candidate = LeadCandidate.make(contact: contact, raw: raw, source: source, event: builder.event,
                                            rep: builder.rep, policy: builder.policy, capturedAt: now)
         // A kiosk capture waits for the visitor's consent before it is queued (LeadStore+Consent).

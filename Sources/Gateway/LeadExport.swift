@@ -4,7 +4,7 @@ import Leads
 /// Leads as the files a CRM imports: CSV with the usual column names, or vCard 4.0.
 public enum LeadExport {
     public static let csvHeader = ["First Name", "Last Name", "Company", "Title", "Email", "Phone", "Lead Source",
-                                   "Description", "Lead Owner", "Lead Status", "Next Action", "Due", "Lead ID"]
+                                   "Description", "Lead Owner", "Lead Status", "Next Action", "Due", "Lead ID", "Roster Key"]
 
     /// CSV (RFC 4180, CRLF). Cells starting with `=`, `+`, `-`, `@`, tab or CR get a leading
     /// `'` so a spreadsheet shows them as text instead of running them as formulas.
@@ -17,6 +17,7 @@ public enum LeadExport {
                 name.given, name.family, c.organization ?? "", c.title ?? "", c.emails.first ?? "",
                 c.phones.first.map { $0.e164 ?? $0.number } ?? "", lead.event, lead.note ?? "", lead.owner,
                 lead.status.rawValue, lead.nextAction.action, Timestamp.format(lead.nextAction.due), lead.id,
+                lead.rosterKeyText,
             ])
         }
         return out
@@ -57,6 +58,7 @@ public enum LeadExport {
             if let rep = lead.note { note += "\n" + rep }
             lines.append("NOTE:" + escape(note))
             if !lead.tags.isEmpty { lines.append("CATEGORIES:" + lead.tags.map(escape).joined(separator: ",")) }
+            lines += lead.leadgateVCardLines
             lines.append("UID:urn:uuid:" + lead.id)
             lines.append("REV:" + Timestamp.format(lead.capturedAt))
             lines.append("END:VCARD")

@@ -151,7 +151,8 @@ public struct LeadEvent: Sendable, Hashable {
     public var seq: Int
     public var id: String
     public var leadID: String
-    /// `created`, `merged`, `note_added`, `status_changed`, `owner_changed`, `next_action_changed`, `tags_changed`.
+    /// `created`, `merged`, `note_added`, `status_changed`, `owner_changed`, `next_action_changed`, `tags_changed`,
+    /// `enriched` (roster or profile link), `contact_changed` (`set --name ...`), `enrichment_failed`.
     public var kind: String
     public var at: Date
     /// The change as JSON.

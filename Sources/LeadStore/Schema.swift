@@ -127,6 +127,41 @@ enum Schema {
             VALUES ('outbox_floor', (SELECT coalesce(min(seq), (SELECT coalesce(max(seq), 0) + 1 FROM lead_events))
                                      FROM lead_events WHERE state = 'queued'));
         """,
+        // 4: attendee rosters (`leadgate roster import`), per event. `roster` holds each
+        // attendee as the organizer's file wrote them; `roster_keys` the values that find
+        // one (kind `uid`, `code` or `email`, normalized), one B-tree keyed by event, kind
+        // and value, which is the lookup a tap makes. `rosters` says where each event's
+        // roster came from. `attendee` is `roster.id` without a REFERENCES clause: a
+        // foreign key would make every deleted attendee scan `roster_keys` (no index on
+        // `attendee`); `roster purge` deletes both by event.
+        """
+        CREATE TABLE rosters (
+            event TEXT PRIMARY KEY,
+            file TEXT NOT NULL,
+            shape TEXT NOT NULL,
+            imported_at TEXT NOT NULL
+        );
+        CREATE TABLE roster (
+            id INTEGER PRIMARY KEY,
+            event TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            full_name TEXT,
+            given_name TEXT,
+            family_name TEXT,
+            organization TEXT,
+            title TEXT,
+            email TEXT,
+            phone TEXT
+        );
+        CREATE INDEX roster_by_event ON roster(event, id);
+        CREATE TABLE roster_keys (
+            event TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            attendee INTEGER NOT NULL,
+            PRIMARY KEY (event, kind, value, attendee)
+        ) WITHOUT ROWID;
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -5,7 +5,7 @@ import Foundation
 
 extension Lead: Codable {
     enum CodingKeys: String, CodingKey {
-        case id, event, rep, source, contact, note, status, owner, tags, consent, raw
+        case id, event, rep, source, contact, note, status, owner, tags, consent, raw, warnings
         case capturedAt = "captured_at"
         case nextAction = "next_action"
         case mergedCaptures = "merged_captures"
@@ -29,6 +29,7 @@ extension Lead: Codable {
             raw: try c.decode(RawPayload.self, forKey: .raw),
             mergedCaptures: try c.decodeIfPresent([Capture].self, forKey: .mergedCaptures) ?? []
         )
+        warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -47,12 +48,13 @@ extension Lead: Codable {
         if let consent { try c.encode(consent, forKey: .consent) } else { try c.encodeNil(forKey: .consent) }
         try c.encode(raw, forKey: .raw)
         try c.encode(mergedCaptures, forKey: .mergedCaptures)
+        if !warnings.isEmpty { try c.encode(warnings, forKey: .warnings) }
     }
 }
 
 extension LeadSource: Codable {
     enum CodingKeys: String, CodingKey {
-        case channel, reader, format, file
+        case channel, reader, format, file, matched
         case tagUID = "tag_uid"
         case tagType = "tag_type"
     }
@@ -64,7 +66,8 @@ extension LeadSource: Codable {
                   tagUID: try c.decodeIfPresent(String.self, forKey: .tagUID),
                   tagType: try c.decodeIfPresent(String.self, forKey: .tagType),
                   format: try c.decode(String.self, forKey: .format),
-                  file: try c.decodeIfPresent(String.self, forKey: .file))
+                  file: try c.decodeIfPresent(String.self, forKey: .file),
+                  matched: try c.decodeIfPresent(RosterMatch.self, forKey: .matched))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -75,6 +78,7 @@ extension LeadSource: Codable {
         }
         try c.encode(format, forKey: .format)
         if let file { try c.encode(file, forKey: .file) } else { try c.encodeNil(forKey: .file) }
+        if let matched { try c.encode(matched, forKey: .matched) }
     }
 }
 

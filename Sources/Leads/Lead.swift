@@ -22,6 +22,9 @@ public struct Lead: Sendable, Hashable {
     public var raw: RawPayload
     /// Later captures of the same person at the same event, merged into this lead.
     public var mergedCaptures: [Capture]
+    /// Enrichment that failed (a profile link that could not be fetched or read), kept for
+    /// the rep; `warnings` in the JSON, left out when there are none.
+    public var warnings: [String] = []
 
     public init(id: String, event: String, rep: String, capturedAt: Date, source: LeadSource,
                 contact: NormalizedContact, note: String? = nil, status: LeadStatus = .new, owner: String,
@@ -61,15 +64,19 @@ public struct LeadSource: Sendable, Hashable {
     /// `vcard`, `mecard`, `bizcard`, `uri`, `text` or `uid`.
     public var format: String
     public var file: String?
+    /// The attendee-roster key that found the person (`matched` in the JSON, left out when
+    /// none did: leads from before rosters keep their exact JSON).
+    public var matched: RosterMatch?
 
     public init(channel: Channel, reader: String? = nil, tagUID: String? = nil, tagType: String? = nil,
-                format: String, file: String? = nil) {
+                format: String, file: String? = nil, matched: RosterMatch? = nil) {
         self.channel = channel
         self.reader = reader
         self.tagUID = tagUID
         self.tagType = tagType
         self.format = format
         self.file = file
+        self.matched = matched
     }
 }
 

@@ -265,6 +265,7 @@ public struct JSONWriter: ~Copyable {
             byte(0x7D)
         }
         byte(0x5D)
+        if !lead.warnings.isEmpty { key("warnings"); strings(lead.warnings) }
         byte(0x7D)
     }
 
@@ -276,6 +277,13 @@ public struct JSONWriter: ~Copyable {
         key("tag_type"); optional(source.tagType)
         key("format"); string(source.format)
         key("file"); optional(source.file)
+        if let matched = source.matched {
+            key("matched")
+            byte(0x7B)
+            key("key", first: true); string(matched.key)
+            key("value"); string(matched.value)
+            byte(0x7D)
+        }
         byte(0x7D)
     }
 

@@ -10,7 +10,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure parsing speed (see Benchmarks/ for the scripts that compare with references).",
-        subcommands: [BenchParse.self, BenchDecode.self]
+        subcommands: [BenchParse.self, BenchDecode.self, BenchRoster.self]
     )
 }
 

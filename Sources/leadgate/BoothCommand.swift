@@ -28,6 +28,7 @@ struct BoothCommand: AsyncParsableCommand {
     @Option(help: "Read only this reader (a name or part of one; nfc:CONNSTRING for a libnfc device). Default: every reader.") var reader: String?
     @Option(help: "Forward leads to this shared store in the background (postgres://... or https://...). Default: $LEADGATE_FORWARD.")
     var forward: String?
+    @OptionGroup(title: "Profile links") var links: ProfileLinkOptions
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
@@ -39,7 +40,9 @@ struct BoothCommand: AsyncParsableCommand {
         if !app.fullScreen {
             Terminal.write("booth: \(capture.event) / \(capture.rep): waiting for taps; one note per line on stdin\n")
         }
+        let linkWorker = links.startWorker(store: store, event: capture.event, normalizer: capture.normalizer)
         await app.run()
+        linkWorker?.cancel()
         // Out of libpcsclite before exit: its exit-time destructor frees the contexts under a
         // monitor thread still waiting in SCardGetStatusChange (SIGSEGV).
         await ReaderChoice.shutDown()

@@ -123,12 +123,13 @@ struct NoteCommand: ParsableCommand {
 struct SetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "set",
-        abstract: "Change a lead's status, owner or next action.",
+        abstract: "Change a lead's status, owner, next action or contact.",
         discussion: """
             Examples:
               leadgate set 0192f3c4 --status hot --owner bob
               leadgate set 0192f3c4 --next "send pricing" --due friday
               leadgate set 0192f3c4 --next demo --due 2026-12-01T15:00
+              leadgate set 0192f3c4 --name "Jane Doe" --email jane@acme.example --company Acme
             """
     )
 
@@ -137,12 +138,13 @@ struct SetCommand: ParsableCommand {
     @Option(help: "Who owns the follow-up.") var owner: String?
     @Option(help: "The next action, e.g. \"call\", \"send pricing\".") var next: String?
     @Option(help: "When it is due: friday, tomorrow 14:00, 2026-12-01, +2d, an ISO time.") var due: String?
+    @OptionGroup(title: "Contact") var contactEdit: ContactEditOptions
     @Flag(help: "Print the updated lead as JSON.") var json = false
     @OptionGroup var storeOptions: StoreOptions
 
     func validate() throws {
-        if status == nil && owner == nil && next == nil && due == nil {
-            throw ValidationError("nothing to change: give --status, --owner, or --next with --due")
+        if status == nil && owner == nil && next == nil && due == nil && contactEdit.isEmpty {
+            throw ValidationError("nothing to change: give --status, --owner, --next with --due, or --name, --email, --phone, --company, --title")
         }
         if let due, DueDate().parse(due) == nil {
             throw ValidationError("--due \(due): not a time leadgate reads (friday, tomorrow 14:00, 2026-12-01, +2d)")
@@ -154,7 +156,9 @@ struct SetCommand: ParsableCommand {
             let store = try storeOptions.open()
             let change = LeadChange(status: status, owner: owner, nextAction: next, due: due.flatMap { DueDate().parse($0) })
             do {
-                printLead(try store.annotate(id, note: nil, change: change), json: json)
+                var lead = try store.annotate(id, note: nil, change: change)
+                if let edit = contactEdit.enrichment(leadID: lead.id) { lead = try store.enrich([edit]).first ?? lead }
+                printLead(lead, json: json)
             } catch {
                 throw CommandFailure.storeFailure(error, path: storeOptions.path)
             }

@@ -18,6 +18,9 @@ import Testing
                         consent: Consent(given: true, textVersion: "kiosk-v1", at: Date(timeIntervalSince1970: 1_795_000_006)),
                         raw: RawPayload(mediaType: "text/vcard", bytes: Array("BEGIN:VCARD\r\n".utf8) + [0, 0xFF]))
         if merged {
+            // A roster match and a warning: the keys that are left out when empty.
+            lead.source.matched = RosterMatch(key: "uid", value: "04A1B2C3D4E5F6")
+            lead.warnings = ["profile link https://popl.co/x: timed out after 3 s"]
             lead.mergedCaptures = [Capture(capturedAt: Date(timeIntervalSince1970: 1_795_000_100), source: source,
                                            raw: RawPayload(mediaType: "text/plain", bytes: [1, 2, 3]))]
         }

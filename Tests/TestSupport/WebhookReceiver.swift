@@ -23,20 +23,10 @@ public final class WebhookReceiver: Sendable {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("leadgate-webhook-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         log = folder.appendingPathComponent("requests.jsonl")
-        let portFile = folder.appendingPathComponent("port")
-        let script = ChildProcess.packageRoot.appendingPathComponent("Hardware/webhook_receiver.py").path
-        let process = try ChildProcess.spawn("/usr/bin/env", ["python3", script, "--secret", secret, "--statuses", statuses, "--log", log.path],
-                                             stdout: portFile.path)
+        let (process, port) = try await LoopbackServerScript.start("webhook_receiver.py",
+                                                                   ["--secret", secret, "--statuses", statuses, "--log", log.path],
+                                                                   folder: folder)
         self.process = process
-        var port = ""
-        for _ in 0..<250 where port.isEmpty {
-            try await Task.sleep(for: .milliseconds(20))
-            port = ((try? String(contentsOf: portFile, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        guard !port.isEmpty else {
-            process.kill()
-            throw HarnessFailure("webhook_receiver.py did not start")
-        }
         url = "http://127.0.0.1:\(port)/hooks/leads"
     }
 
