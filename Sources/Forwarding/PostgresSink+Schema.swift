@@ -63,7 +63,7 @@ extension PostgresSink {
                      coalesce(b.j->'contact'->'phones'->0->>'e164', b.j->'contact'->'phones'->0->>'number') AS phone
               FROM b)
         INSERT INTO leads AS l (id, lead, event, rep, owner, status, due_at, captured_at, updated_at, source_seq,
-                                name, company, title, email, phone, note, next_action, tags, gateway, person_key)
+                                name, company, title, email, phone, note, next_action, tags, gateway, person_key, capture_seq)
         SELECT f.lead_id::uuid, f.j, f.j->>'event', f.j->>'rep', f.j->>'owner', f.j->>'status',
                (f.j->'next_action'->>'due')::timestamptz, (f.j->>'captured_at')::timestamptz, f.at, f.seq,
                \(flatColumnsSQL("f.j")), f.gateway,
@@ -71,7 +71,8 @@ extension PostgresSink {
                          WHERE p.event = f.j->>'event' AND p.id <> f.lead_id::uuid
                            AND ((f.email IS NOT NULL AND p.email = f.email) OR (f.phone IS NOT NULL AND p.phone = f.phone))
                          LIMIT 1),
-                        \(ownPersonKeySQL("f.j->>'event'", "f.email", "f.phone", "f.lead_id")))
+                        \(ownPersonKeySQL("f.j->>'event'", "f.email", "f.phone", "f.lead_id"))),
+               f.seq
         FROM f
         ON CONFLICT (id) DO UPDATE SET
             lead = EXCLUDED.lead, event = EXCLUDED.event, rep = EXCLUDED.rep, owner = EXCLUDED.owner,
@@ -116,35 +117,28 @@ extension PostgresSink {
     }
 
     /// What people and BI tools read: flat columns on `leads` (filled from the JSON at every
-    /// upsert, and once for rows an older leadgate wrote), and three views. Idempotent, and
-    /// it upgrades a database made by an older leadgate; run with the tables in the same
-    /// transaction.
+    /// upsert), and three views. Idempotent, and it upgrades a database made by an older
+    /// leadgate: the columns are added and filled from the JSON once, in the transaction
+    /// that adds them (later connects touch no row: a row lock cannot hold up a connect).
     static let teamSchemaSQL = """
-        ALTER TABLE leads ADD COLUMN IF NOT EXISTS name text;
-        ALTER TABLE leads ADD COLUMN IF NOT EXISTS company text;
-        ALTER TABLE leads ADD COLUMN IF NOT EXISTS title text;
-        ALTER TABLE leads ADD COLUMN IF NOT EXISTS email text;
-        ALTER TABLE leads ADD COLUMN IF NOT EXISTS phone text;
-        ALTER TABLE leads ADD COLUMN IF NOT EXISTS note text;
-        ALTER TABLE leads ADD COLUMN IF NOT EXISTS next_action text;
-        ALTER TABLE leads ADD COLUMN IF NOT EXISTS tags text[];
-        ALTER TABLE leads ADD COLUMN IF NOT EXISTS gateway text;
-        ALTER TABLE leads ADD COLUMN IF NOT EXISTS person_key text;
-        ALTER TABLE leads ADD COLUMN IF NOT EXISTS first_contacted_at timestamptz;
-        ALTER TABLE leads ADD COLUMN IF NOT EXISTS forgotten_at timestamptz;
-        UPDATE leads SET (name, company, title, email, phone, note, next_action, tags) = (\(flatColumnsSQL("lead"))),
-                         gateway = coalesce(gateway, 'unknown')
-            WHERE person_key IS NULL;
-        UPDATE leads SET person_key = \(ownPersonKeySQL("event", "email", "phone", "id")) WHERE person_key IS NULL;
+        DO $upgrade$ BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'leads'::regclass AND attname = 'person_key' AND NOT attisdropped) THEN
+                ALTER TABLE leads ADD COLUMN name text, ADD COLUMN company text, ADD COLUMN title text,
+                    ADD COLUMN email text, ADD COLUMN phone text, ADD COLUMN note text, ADD COLUMN next_action text,
+                    ADD COLUMN tags text[], ADD COLUMN gateway text, ADD COLUMN person_key text,
+                    ADD COLUMN first_contacted_at timestamptz, ADD COLUMN forgotten_at timestamptz, ADD COLUMN capture_seq bigint;
+                UPDATE leads SET (name, company, title, email, phone, note, next_action, tags) = (\(flatColumnsSQL("lead")));
+                UPDATE leads SET person_key = \(ownPersonKeySQL("event", "email", "phone", "id")), capture_seq = source_seq;
+            END IF;
+        END $upgrade$;
         CREATE INDEX IF NOT EXISTS leads_by_event_email ON leads (event, email) WHERE email IS NOT NULL;
         CREATE INDEX IF NOT EXISTS leads_by_event_phone ON leads (event, phone) WHERE phone IS NOT NULL;
-        CREATE INDEX IF NOT EXISTS lead_events_contacted ON lead_events (lead_id, at) WHERE kind = 'contacted';
         CREATE OR REPLACE VIEW lead_board AS
             SELECT l.id, l.name, l.company, l.title, l.email, l.phone, l.event, l.rep, l.owner, l.status,
                    array_to_string(l.tags, ', ') AS tags, l.note, l.next_action, l.due_at AS due,
                    (l.due_at < now() AND l.next_action IS DISTINCT FROM 'none') AS overdue,
                    l.first_contacted_at, l.gateway AS source_gateway, l.captured_at, l.updated_at,
-                   l.person_key, array_agg(l.id) OVER (PARTITION BY l.person_key) AS person_lead_ids,
+                   coalesce(l.person_key, l.id::text) AS person_key, array_agg(l.id) OVER (PARTITION BY coalesce(l.person_key, l.id::text)) AS person_lead_ids,
                    l.forgotten_at IS NOT NULL AS forgotten
             FROM leads l;
         CREATE OR REPLACE VIEW followups_due AS

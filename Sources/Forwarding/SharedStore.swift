@@ -45,7 +45,9 @@ public final class SharedStore {
         }
         var sql = "DECLARE leadgate_leads NO SCROLL CURSOR FOR SELECT id::text, lead::text FROM leads"
         if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
-        sql += " ORDER BY captured_at, id"
+        // The cards of one file share a capture time: their gateway's order (`capture_seq`,
+        // the sequence number of the lead's first delivered change) keeps them in file order.
+        sql += " ORDER BY captured_at, gateway, capture_seq, id"
         if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
         try connection.execute("BEGIN READ ONLY")
         defer { _ = try? connection.execute("COMMIT") }

@@ -108,6 +108,32 @@ struct TeamStoreTests {
         #expect(try await cluster.count(db, "SELECT count(*) FROM lead_board") == 4)
     }
 
+    @Test func aSharedStoreAnOlderLeadgateMadeIsUpgradedInPlace() async throws {
+        let cluster = try Self.cluster
+        let db = try await cluster.makeDatabase()
+        let (a, b) = try Self.twoGateways()
+        // The tables as the first release made them, with one of gateway B's leads in them.
+        let json = try #require(try b.sql("SELECT json FROM leads ORDER BY rowid LIMIT 1").first)
+        _ = try await cluster.query(db, """
+            CREATE TABLE leads (id uuid PRIMARY KEY, lead jsonb NOT NULL, event text NOT NULL, rep text NOT NULL,
+                owner text NOT NULL, status text NOT NULL, due_at timestamptz, captured_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL, source_seq bigint NOT NULL);
+            CREATE TABLE lead_events (id uuid PRIMARY KEY, lead_id uuid NOT NULL, source_seq bigint NOT NULL, kind text NOT NULL,
+                at timestamptz NOT NULL, data jsonb NOT NULL, received_at timestamptz NOT NULL DEFAULT now());
+            INSERT INTO leads SELECT (j->>'id')::uuid, j, j->>'event', j->>'rep', j->>'owner', j->>'status',
+                (j->'next_action'->>'due')::timestamptz, (j->>'captured_at')::timestamptz, now(), 1
+                FROM (SELECT '\(json.replacingOccurrences(of: "'", with: "''"))'::jsonb AS j) AS s;
+            """)
+
+        try Self.forward(a, to: db)
+
+        let old = try await cluster.query(db, "SELECT name, company, rep, person_key IS NOT NULL, cardinality(person_lead_ids) FROM lead_board WHERE rep = 'bob'")
+        #expect(old == [["Jane Doe", "Acme Corp", "bob", "t", "2"]], "backfilled, and the same person as alice's Jane")
+        #expect(try await cluster.count(db, "SELECT count(*) FROM lead_board") == 3)
+        let all = try LeadCommandsTests.jsonLines(try Self.shared(["leads", "--from", db, "--format", "json"]))
+        #expect(all.count == 3)
+    }
+
     @Test func doneRecordsFirstContactAndChangesSpeedToLead() async throws {
         let cluster = try Self.cluster
         let db = try await cluster.makeDatabase()
