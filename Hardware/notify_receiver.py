@@ -8,7 +8,7 @@ usage: notify_receiver.py --log FILE [--http-port 0] [--smtp-port 0]
 
 Each message received is appended to FILE as one JSON line:
   {"channel": "webhook", "path": ..., "idempotency_key": ..., "status": ..., "text": ..., "received_at": ...}
-  {"channel": "smtp", "mail_from": ..., "rcpt_to": [...], "tls": bool, "subject": ...,
+  {"channel": "smtp", "mail_from": ..., "rcpt_to": [...], "tls": bool, "auth_user": ..., "subject": ...,
    "message_id": ..., "text": ..., "received_at": ...}
 --http-statuses answers webhook posts in order (the last one repeating); only 2xx posts count
 as received ("status" says what was answered). Once both servers listen, one line is printed on
@@ -16,6 +16,7 @@ stdout: {"http_port": N, "smtp_port": M}.
 """
 import argparse
 import asyncio
+import base64
 import email
 import email.policy
 import json
@@ -81,6 +82,7 @@ def main():
 
     async def session(reader, writer):
         tls = False
+        auth_user = None
         mail_from, rcpt_to = None, []
 
         async def reply(line):
@@ -98,15 +100,25 @@ def main():
                 if tls_context and not tls:
                     await reply("250-notify_receiver")
                     await reply("250-8BITMIME")
+                    await reply("250-AUTH PLAIN")
                     await reply("250 STARTTLS")
                 else:
                     await reply("250-notify_receiver")
+                    await reply("250-AUTH PLAIN")
                     await reply("250 8BITMIME")
             elif verb == "STARTTLS" and tls_context and not tls:
                 await reply("220 go ahead")
                 await writer.start_tls(tls_context)
                 tls = True
                 mail_from, rcpt_to = None, []
+            elif verb == "AUTH":
+                parts = line.split(" ")
+                try:
+                    _, user, password = base64.b64decode(parts[2]).split(b"\0")
+                    auth_user = user.decode()
+                    await reply("235 authenticated")
+                except (IndexError, ValueError):
+                    await reply("501 bad AUTH")
             elif verb == "MAIL":
                 mail_from = line.split(":", 1)[1].strip().strip("<>")
                 rcpt_to = []
@@ -126,7 +138,7 @@ def main():
                     lines.append(data)
                 message = email.message_from_bytes(b"".join(lines), policy=email.policy.default)
                 body = message.get_body(preferencelist=("plain",))
-                record({"channel": "smtp", "mail_from": mail_from, "rcpt_to": rcpt_to, "tls": tls,
+                record({"channel": "smtp", "mail_from": mail_from, "rcpt_to": rcpt_to, "tls": tls, "auth_user": auth_user,
                         "subject": str(message["Subject"]), "message_id": str(message["Message-ID"]),
                         "text": body.get_content() if body else None})
                 await reply("250 queued")

@@ -1,7 +1,9 @@
 import Foundation
 
-/// The mail server owner notifications go through: `smtp://host[:port][?from=...&starttls=...&cafile=...]`.
+/// The mail server owner notifications go through:
+/// `smtp://[user:password@]host[:port][?from=...&starttls=...&cafile=...]`.
 ///
+/// With a user, the session logs in with AUTH PLAIN, only over TLS (or to this machine).
 /// `starttls` is `auto` (default: encrypt when the server offers STARTTLS, else send plain),
 /// `required` (refuse to send without it) or `never`. The server's certificate is checked
 /// against the system's roots, or `cafile`, and the host name.
@@ -13,6 +15,8 @@ public struct SMTPServer: Sendable, Hashable {
     public var from: String
     public var startTLS: StartTLS
     public var caFile: String?
+    public var user: String?
+    public var password: String?
 
     public init(url text: String) throws(ForwardingError) {
         guard let url = URLComponents(string: text), url.scheme?.lowercased() == "smtp", let host = url.host, !host.isEmpty else {
@@ -30,7 +34,11 @@ public struct SMTPServer: Sendable, Hashable {
         }
         startTLS = mode
         caFile = query["cafile"]
+        user = url.user.flatMap { $0.isEmpty ? nil : $0 }
+        password = url.password
     }
+
+    var isLoopback: Bool { ["127.0.0.1", "::1", "localhost"].contains(host.lowercased()) }
 
     public var description: String { "smtp://\(host):\(port)" }
 }

@@ -25,7 +25,16 @@ final class SMTPSession {
         } else if server.startTLS == .required {
             throw ForwardingError(.rejected, "\(server.description) does not offer STARTTLS (starttls=required)", function: "EHLO")
         }
-        _ = extensions
+        if let user = server.user {
+            guard isEncrypted || server.isLoopback else {
+                throw ForwardingError(.rejected, "\(server.description) offers no STARTTLS: not sending the password in the clear", function: "AUTH")
+            }
+            guard extensions.contains("AUTH") else {
+                throw ForwardingError(.rejected, "\(server.description) does not offer AUTH", function: "AUTH")
+            }
+            let token = Data(([0] + Array(user.utf8) + [0] + Array((server.password ?? "").utf8))).base64EncodedString()
+            try command("AUTH PLAIN \(token)", expecting: [235], redacted: "AUTH PLAIN")
+        }
     }
 
     deinit {
@@ -63,9 +72,10 @@ final class SMTPSession {
         return Set(reply.dropFirst().map { $0.split(separator: " ").first.map { String($0).uppercased() } ?? "" })
     }
 
+    /// `redacted`, when given, stands for the line in errors (it carries a secret).
     @discardableResult
-    private func command(_ line: String, expecting codes: Set<Int>) throws(ForwardingError) -> [String] {
-        try write(line + "\r\n", step: Self.verb(line))
+    private func command(_ line: String, expecting codes: Set<Int>, redacted: String? = nil) throws(ForwardingError) -> [String] {
+        try write(line + "\r\n", step: Self.verb(redacted ?? line))
         let (code, lines) = try readReply(step: Self.verb(line))
         guard codes.contains(code) else { throw Self.failure(code, lines, step: Self.verb(line)) }
         return lines

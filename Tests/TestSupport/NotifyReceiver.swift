@@ -11,6 +11,8 @@ public final class NotifyReceiver: Sendable {
         public var recipients: [String]
         public var subject: String
         public var tls: Bool
+        /// The user an SMTP client logged in as (AUTH PLAIN), if it did.
+        public var authUser: String?
         public var key: String
         public var receivedAt: Double
     }
@@ -66,8 +68,8 @@ public final class NotifyReceiver: Sendable {
     public var webhookURL: String { "http://127.0.0.1:\(httpPort)/hooks/team" }
     public var certificatePath: String { folder.appendingPathComponent("cert.pem").path }
 
-    public func smtpURL(from: String = "leadgate@booth.example", extra: String = "") -> String {
-        "smtp://127.0.0.1:\(smtpPort)?from=\(from)\(extra)"
+    public func smtpURL(from: String = "leadgate@booth.example", login: String = "", extra: String = "") -> String {
+        "smtp://\(login.isEmpty ? "" : login + "@")127.0.0.1:\(smtpPort)?from=\(from)\(extra)"
     }
 
     /// What arrived so far, in order (webhook posts answered 2xx and every mail).
@@ -79,7 +81,7 @@ public final class NotifyReceiver: Sendable {
             guard status < 300 else { return nil }
             return Message(channel: object["channel"] as? String ?? "", text: object["text"] as? String ?? "", status: status,
                            recipients: object["rcpt_to"] as? [String] ?? [], subject: object["subject"] as? String ?? "",
-                           tls: object["tls"] as? Bool ?? false,
+                           tls: object["tls"] as? Bool ?? false, authUser: object["auth_user"] as? String,
                            key: object["idempotency_key"] as? String ?? object["message_id"] as? String ?? "",
                            receivedAt: object["received_at"] as? Double ?? 0)
         }

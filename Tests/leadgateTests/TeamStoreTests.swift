@@ -314,13 +314,14 @@ struct OwnerNotificationTests {
         let receiver = try await NotifyReceiver(tls: true)
         let (w, ids, owners) = try Self.store()
         #expect(try w.leadgate(["set", ids[0], "--owner", "bob"]).status == 0)
-        let smtp = receiver.smtpURL(extra: "&starttls=required&cafile=\(receiver.certificatePath)")
+        let smtp = receiver.smtpURL(login: "booth:s3cret", extra: "&starttls=required&cafile=\(receiver.certificatePath)")
 
         let remind = try w.leadgate(["remind", "--notify", smtp, "--owners", owners, "--json"])
 
         #expect(remind.status == 0, "\(remind.stderr) \(remind.stdoutText)")
         let mails = receiver.messages()
         #expect(mails.count == 1 && mails.first?.tls == true && mails.first?.subject == "New lead for you: Jane Doe")
+        #expect(mails.first?.authUser == "booth", "logged in over TLS")
     }
 
     @Test func mailIsNotSentToAServerWhoseCertificateIsNotTrusted() async throws {
@@ -328,10 +329,11 @@ struct OwnerNotificationTests {
         let (w, ids, owners) = try Self.store()
         #expect(try w.leadgate(["set", ids[0], "--owner", "bob"]).status == 0)
 
-        let remind = try w.leadgate(["remind", "--notify", receiver.smtpURL(), "--owners", owners])
+        let remind = try w.leadgate(["remind", "--notify", receiver.smtpURL(login: "booth:s3cret"), "--owners", owners])
 
         #expect(remind.status == 69)
         #expect(remind.stderr.contains("TLS failed"), "\(remind.stderr)")
+        #expect(!remind.stderr.contains("s3cret") && !remind.stdoutText.contains("s3cret"))
         #expect(receiver.messages().isEmpty)
         #expect(try w.sql("SELECT state FROM notifications") == ["queued"])
     }
