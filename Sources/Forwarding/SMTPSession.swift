@@ -207,7 +207,7 @@ final class SMTPSession {
         if code != 0 {
             var chars = [CChar](repeating: 0, count: 256)
             ERR_error_string_n(code, &chars, chars.count)
-            text = String(cString: chars)
+            text = String(decoding: chars.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         }
         if let tls, SSL_get_verify_result(tls) != X509_V_OK {
             text = String(cString: X509_verify_cert_error_string(Int(SSL_get_verify_result(tls))))
