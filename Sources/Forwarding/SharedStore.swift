@@ -36,7 +36,7 @@ public final class SharedStore {
             parameters.append(value)
             clauses.append(clause.replacingOccurrences(of: "?", with: "$\(parameters.count)"))
         }
-        if let event = filter.event { add("event = ?", event) }
+        if let event = filter.event { add("\(Self.eventKeySQL("event")) = ?", Self.eventKey(event)) }
         if let rep = filter.rep { add("rep = ?", rep) }
         if let owner = filter.owner { add("owner = ?", owner) }
         if let status = filter.status { add("status = ?", status.rawValue) }
@@ -72,13 +72,26 @@ public final class SharedStore {
     public func firstDeliveries(event: String?) throws(ForwardingError) -> [String: Date] {
         try times("""
             SELECT e.lead_id::text, min(e.received_at) FROM lead_events e JOIN leads l ON l.id = e.lead_id
-            WHERE ($1::text IS NULL OR l.event = $1) GROUP BY e.lead_id
-            """, event)
+            WHERE ($1::text IS NULL OR \(Self.eventKeySQL("l.event")) = $1) GROUP BY e.lead_id
+            """, event.map(Self.eventKey))
     }
 
     /// When each lead was first contacted (`leadgate done` on any gateway), by id.
     public func firstContacts(event: String?) throws(ForwardingError) -> [String: Date] {
-        try times("SELECT id::text, first_contacted_at FROM leads WHERE first_contacted_at IS NOT NULL AND ($1::text IS NULL OR event = $1)", event)
+        try times("""
+            SELECT id::text, first_contacted_at FROM leads
+            WHERE first_contacted_at IS NOT NULL AND ($1::text IS NULL OR \(Self.eventKeySQL("event")) = $1)
+            """, event.map(Self.eventKey))
+    }
+
+    /// An event name reduced to what tells two events apart (case, surrounding and repeated
+    /// spaces do not), as `--event` matches in the local store.
+    static func eventKey(_ name: String) -> String {
+        name.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ").lowercased()
+    }
+
+    static func eventKeySQL(_ column: String) -> String {
+        "lower(regexp_replace(btrim(\(column)), '\\s+', ' ', 'g'))"
     }
 
     private func times(_ sql: String, _ event: String?) throws(ForwardingError) -> [String: Date] {

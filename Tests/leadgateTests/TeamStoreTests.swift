@@ -56,6 +56,8 @@ struct TeamStoreTests {
                 #expect(team.stdoutText == local.stdoutText, "\(rep) \(format)")
             }
         }
+        let spelled = try Self.shared(["leads", "--from", db, "--event", " rsa  2026", "--format", "json"])
+        #expect(try LeadCommandsTests.jsonLines(spelled).count == 4, "events match without regard to case and spaces")
         let table = try Self.shared(["leads", "--shared"], environment: ["LEADGATE_SHARED": db]).stdoutText
         #expect(table.hasSuffix("4 lead(s)\n") && table.contains("Carl Kim"))
 
