@@ -117,7 +117,8 @@ extension PostgresSink {
     }
 
     /// What people and BI tools read: flat columns on `leads` (filled from the JSON at every
-    /// upsert), and three views. Idempotent, and it upgrades a database made by an older
+    /// upsert), and three views. `person_lead_ids` is a lookup per row (an index on the key),
+    /// not a window over the table, so a filtered read of `lead_board` reads only its rows. Idempotent, and it upgrades a database made by an older
     /// leadgate: the columns are added and filled from the JSON once, in the transaction
     /// that adds them (later connects touch no row: a row lock cannot hold up a connect).
     static let teamSchemaSQL = """
@@ -133,12 +134,16 @@ extension PostgresSink {
         END $upgrade$;
         CREATE INDEX IF NOT EXISTS leads_by_event_email ON leads (event, email) WHERE email IS NOT NULL;
         CREATE INDEX IF NOT EXISTS leads_by_event_phone ON leads (event, phone) WHERE phone IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS leads_by_person_key ON leads (person_key);
         CREATE OR REPLACE VIEW lead_board AS
             SELECT l.id, l.name, l.company, l.title, l.email, l.phone, l.event, l.rep, l.owner, l.status,
                    array_to_string(l.tags, ', ') AS tags, l.note, l.next_action, l.due_at AS due,
                    (l.due_at < now() AND l.next_action IS DISTINCT FROM 'none') AS overdue,
                    l.first_contacted_at, l.gateway AS source_gateway, l.captured_at, l.updated_at,
-                   coalesce(l.person_key, l.id::text) AS person_key, array_agg(l.id) OVER (PARTITION BY coalesce(l.person_key, l.id::text)) AS person_lead_ids,
+                   coalesce(l.person_key, l.id::text) AS person_key,
+                   CASE WHEN l.person_key IS NULL THEN ARRAY[l.id]
+                        ELSE ARRAY(SELECT p.id FROM leads p WHERE p.person_key = l.person_key ORDER BY p.captured_at, p.id) END
+                       AS person_lead_ids,
                    l.forgotten_at IS NOT NULL AS forgotten
             FROM leads l;
         CREATE OR REPLACE VIEW followups_due AS
