@@ -77,7 +77,7 @@ enum LeadTable {
         for lead in leads {
             let c = lead.contact
             let name = c.fullName ?? c.emails.first ?? c.phones.first?.number ?? c.urls.first ?? (lead.source.tagUID.map { "UID \($0)" } ?? "?")
-            let due = (lead.isOverdue(at: now) ? "!" : "") + time.string(from: lead.nextAction.due)
+            let due = lead.nextAction.action == NextAction.noAction ? "" : (lead.isOverdue(at: now) ? "!" : "") + time.string(from: lead.nextAction.due)
             rows.append([shortIDs[lead.id] ?? lead.id, time.string(from: lead.capturedAt), name, c.organization ?? "",
                          lead.status.rawValue, lead.owner, lead.nextAction.action, due, lead.note?.replacingOccurrences(of: "\n", with: " ") ?? ""])
         }
