@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The shared store as the team reads it, at N leads (default 100,000), on a private server:
 #   - lead_board and followups_due: a full read of each view with psql (median of RUNS, ms),
-#     beside `SELECT * FROM leads` without the JSON column (the plain table: reference);
+#     beside a read of the same plain columns of `leads` (the table itself: reference), and the
+#     reads a person makes: one owner's overdue follow-ups, one event's board page;
+#   - the forward of the N leads into the empty database (s, leads/s: the upsert now fills
+#     the flat columns and the person key);
 #   - `leadgate leads --from` (JSON lines) for all N leads, beside `leadgate leads` of the
 #     same leads from the local store (reference);
 #   - notification latency: `leadgate set --owner` with `leadgate forward --notify` running,
@@ -51,7 +54,11 @@ echo "team-bench: generating, importing and forwarding $leads leads" >&2
 python3 "$root/Benchmarks/make_cards.py" "$leads" "$work/cards.vcf" >/dev/null
 store=$work/store.sqlite
 "$bin" import "$work/cards.vcf" --event "Bench 2026" --rep bench --store "$store" >/dev/null
+start=$(now)
 "$bin" forward --once --to "$db" --store "$store" >/dev/null
+end=$(now)
+forward_s=$(calc "$end - $start")
+echo "team-bench: forward: $forward_s s" >&2
 rows=$(psql -X -At "$db" -c "SELECT count(*) FROM lead_board")
 [ "$rows" = "$leads" ] || { echo "team-bench: $rows rows in lead_board, expected $leads" >&2; exit 70; }
 psql -X -q "$db" -c "VACUUM ANALYZE"
@@ -61,11 +68,16 @@ query_ms() {
   psql -X -q "$db" -o /dev/null -c '\timing on' -c "$1" | awk '/^Time:/ {print $2}'
 }
 declare -A results
-for name in board followups reference; do
+# Half the leads overdue, spread over 20 owners, so the per-owner reads have rows to find.
+psql -X -q "$db" -c "UPDATE leads SET owner = 'owner' || (abs(hashtext(id::text)) % 20), due_at = due_at - interval '3 days' * (abs(hashtext(id::text)) % 2)"
+psql -X -q "$db" -c "VACUUM ANALYZE"
+for name in board followups reference owner_overdue board_page; do
   case $name in
     board) sql="SELECT * FROM lead_board" ;;
     followups) sql="SELECT * FROM followups_due ORDER BY owner, due" ;;
-    reference) sql="SELECT id, event, rep, owner, status, due_at, captured_at, name, company, email FROM leads" ;;
+    reference) sql="SELECT id, name, company, title, email, phone, event, rep, owner, status, tags, note, next_action, due_at, first_contacted_at, gateway, captured_at, person_key FROM leads" ;;
+    owner_overdue) sql="SELECT * FROM followups_due WHERE owner = 'owner7' AND overdue ORDER BY due" ;;
+    board_page) sql="SELECT * FROM lead_board WHERE event = 'Bench 2026' ORDER BY captured_at DESC LIMIT 50" ;;
   esac
   times=()
   for run in $(seq 1 "$runs"); do times+=("$(query_ms "$sql")"); done
@@ -87,22 +99,24 @@ local_s=$(printf '%s\n' "${local_times[@]}" | median)
 echo "team-bench: leads --from: ${from_times[*]} s; local: ${local_times[*]} s" >&2
 
 # Notification latency: a receiver, a forwarder with --notify, and `set --owner` per run.
+touch "$work/messages.jsonl"
 python3 "$root/Hardware/notify_receiver.py" --log "$work/messages.jsonl" >"$work/ports" &
 receiver_pid=$!
 for _ in $(seq 1 100); do [ -s "$work/ports" ] && break; sleep 0.05; done
 http_port=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["http_port"])' "$work/ports")
 "$bin" forward --to "$db" --notify "http://127.0.0.1:$http_port/hooks/team" --store "$store" >"$work/forward.log" 2>&1 &
 forward_pid=$!
-sleep 2
+sleep 5
 ids=($(sqlite3 "$store" "SELECT id FROM leads LIMIT $runs"))
 latencies=()
 for run in $(seq 1 "$runs"); do
   "$bin" set "${ids[$((run - 1))]}" --owner "owner$run" --store "$store" >/dev/null
   done_at=$(now)
-  for _ in $(seq 1 400); do
-    [ "$(wc -l <"$work/messages.jsonl" 2>/dev/null || echo 0)" -ge "$run" ] && break
+  for _ in $(seq 1 3000); do
+    [ "$(wc -l <"$work/messages.jsonl")" -ge "$run" ] && break
     sleep 0.01
   done
+  [ "$(wc -l <"$work/messages.jsonl")" -ge "$run" ] || { echo "team-bench: no notification within 30 s" >&2; cat "$work/forward.log" >&2; exit 70; }
   arrived=$(tail -n 1 "$work/messages.jsonl" | python3 -c 'import json,sys; print(json.load(sys.stdin)["received_at"])')
   latencies+=("$(calc "($arrived - $done_at) * 1000")")
   sleep 0.3
@@ -110,5 +124,5 @@ done
 latency_ms=$(printf '%s\n' "${latencies[@]}" | median)
 echo "team-bench: notification latency: ${latencies[*]} ms" >&2
 
-printf '{"leads": %d, "runs": %d, "lead_board_ms": %s, "followups_due_ms": %s, "plain_leads_ms": %s, "leads_from_s": %s, "leads_local_s": %s, "notify_latency_ms": %s}\n' \
-  "$leads" "$runs" "${results[board]}" "${results[followups]}" "${results[reference]}" "$from_s" "$local_s" "$latency_ms"
+printf '{"leads": %d, "runs": %d, "forward_s": %s, "lead_board_ms": %s, "followups_due_ms": %s, "plain_leads_ms": %s, "owner_overdue_ms": %s, "board_page_ms": %s, "leads_from_s": %s, "leads_local_s": %s, "notify_latency_ms": %s}\n' \
+  "$leads" "$runs" "$forward_s" "${results[board]}" "${results[followups]}" "${results[reference]}" "${results[owner_overdue]}" "${results[board_page]}" "$from_s" "$local_s" "$latency_ms"

@@ -44,14 +44,20 @@ extension LeadStore {
             guard anyNew else { return 0 }
             return try db.transaction { () throws(StoreError) -> Int in
                 let cursor = Int(try meta("notify_cursor", db: db) ?? "0") ?? 0
+                // A created lead matters only if routed or already hot: the leads' own columns
+                // say so, and the JSON of the others (an import's thousands) is never read.
                 let scan = try db.statement("""
                     SELECT e.seq, e.id, e.lead_id, e.kind, e.data, l.json FROM lead_events e JOIN leads l ON l.id = e.lead_id
-                    WHERE e.seq > ? AND e.kind IN ('created', 'owner_changed', 'status_changed') ORDER BY e.seq LIMIT ?
+                    WHERE e.seq > ? AND (e.kind IN ('owner_changed', 'status_changed')
+                                         OR (e.kind = 'created' AND (l.owner <> l.rep OR l.status = 'hot')))
+                    ORDER BY e.seq LIMIT ?
                     """)
                 try scan.bind([.int(cursor), .int(limit)])
                 var last = cursor
+                var rows = 0
                 var queued: [(owner: String, kind: OwnerNotification.Kind, lead: Lead)] = []
                 while try scan.step() {
+                    rows += 1
                     last = scan.int(0) ?? last
                     let kind = scan.text(3) ?? ""
                     let data = (try? JSONSerialization.jsonObject(with: Data((scan.text(4) ?? "{}").utf8))) as? [String: Any] ?? [:]
@@ -69,8 +75,8 @@ extension LeadStore {
                     }
                 }
                 scan.reset()
-                if last == cursor {
-                    // No change of interest since the cursor (the write lock is held): skip to the newest.
+                if rows < limit {
+                    // Every change of interest since the cursor was seen (the write lock is held): on to the newest.
                     let newest = try db.statement("SELECT coalesce(max(seq), 0) FROM lead_events")
                     _ = try newest.step()
                     last = max(cursor, newest.int(0) ?? cursor)
