@@ -38,7 +38,8 @@ final class SMTPSession {
     }
 
     deinit {
-        if descriptor >= 0 { _ = try? command("QUIT", expecting: [221]) }
+        // A polite QUIT only on a connection that is in order (not after a failed handshake).
+        if descriptor >= 0 && (tls == nil || isEncrypted) { _ = try? command("QUIT", expecting: [221]) }
         if let tls { SSL_free(tls) }
         if let context { SSL_CTX_free(context) }
         if descriptor >= 0 { close(descriptor) }

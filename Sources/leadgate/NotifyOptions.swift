@@ -30,6 +30,13 @@ struct NotifyOptions: ParsableArguments {
     }
 
     func notifier(store: LeadStore, logger: Logger) throws(CommandFailure) -> Notifier? {
-        try routing().map { Notifier(store: store, routing: $0, logger: logger) }
+        try routing().map { Self.notifier(store: store, routing: $0, logger: logger) }
+    }
+
+    static func notifier(store: LeadStore, routing: NotificationRouting, logger: Logger) -> Notifier {
+        // A mail server that hangs up mid-TLS makes OpenSSL's write raise SIGPIPE, which
+        // would end the process: the failed write is an error like any other instead.
+        signal(SIGPIPE, SIG_IGN)
+        return Notifier(store: store, routing: routing, logger: logger)
     }
 }

@@ -36,7 +36,7 @@ struct RemindCommand: AsyncParsableCommand {
         let store = try storeOptions.open()
         let owners: [String]
         do { owners = try store.queueDigests(owner: owner) } catch { throw CommandFailure.storeFailure(error, path: storeOptions.path) }
-        let notifier = Notifier(store: store, routing: routing, logger: Log.logger("leadgate.notify"))
+        let notifier = NotifyOptions.notifier(store: store, routing: routing, logger: Log.logger("leadgate.notify"))
         let report = await notifier.pass()
         if json {
             let object: [String: Any] = ["digests": owners, "delivered": report.delivered, "retried": report.retried,
