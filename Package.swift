@@ -19,6 +19,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLibPQ", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // OpenSSL's TLS, for STARTTLS when owner notifications go out by email.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libssl", providers: [.apt(["libssl-dev"])]),
         // A few C functions over libphonenumber's C++ API, so Swift needs no C++ interop.
         .target(
             name: "CPhoneNumber",
@@ -37,7 +39,7 @@ let package = Package(
             name: "Gateway",
             dependencies: ["NDEF", "ContactFormats", "Leads", "LeadStore", "TagReaders", .product(name: "Logging", package: "swift-log")]
         ),
-        .target(name: "Forwarding", dependencies: ["Leads", "LeadStore", "CLibPQ", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Forwarding", dependencies: ["Leads", "LeadStore", "CLibPQ", "COpenSSL", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "TagReaders",
             dependencies: ["NDEF", "ContactFormats", "CPCSCLite", "CNFC", .product(name: "Logging", package: "swift-log")]

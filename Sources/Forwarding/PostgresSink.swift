@@ -121,6 +121,7 @@ public final class PostgresSink: DeliverySink {
         _ = try connection.copy(Self.copySQL, data: rows.finish())
         try connection.execute(Self.upsertLeadsSQL)
         try connection.execute(Self.insertEventsSQL)
+        try connection.execute(Self.applyEventsSQL)
         try connection.execute("COMMIT")
     }
 

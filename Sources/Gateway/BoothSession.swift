@@ -23,6 +23,8 @@ public final class BoothSession: Sendable {
         self.builder = builder
         self.channel = channel
         self.logger = logger
+        // The rep at the booth (or kiosk) makes its notes and changes: their events' actor.
+        store.actor = builder.rep
     }
 
     /// A tap that became a lead, or merged into one.

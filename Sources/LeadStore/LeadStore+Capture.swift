@@ -344,7 +344,9 @@ extension LeadStore {
 
     /// Records a change as an event, queued for the shared store (its `state` starts queued).
     func appendEvent(leadID: String, kind: String, data: [String: Any], at: Date, db: SQLiteDatabase) throws(StoreError) {
-        try appendEvent(leadID: leadID, kind: kind, json: data.isEmpty ? "{}" : encodeJSON(data), at: at,
+        var data = data
+        if data["actor"] == nil { data["actor"] = actor }
+        try appendEvent(leadID: leadID, kind: kind, json: encodeJSON(data), at: at,
                         atText: Timestamp.format(at), db: db)
     }
 

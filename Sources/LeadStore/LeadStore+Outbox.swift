@@ -33,7 +33,7 @@ extension LeadStore {
     public func pendingDeliveries(limit: Int, now: Date = Date()) throws(StoreError) -> [OutboxItem] {
         try withDatabase { (db) throws(StoreError) in
             let statement = try db.statement("""
-                SELECT e.seq, e.id, e.lead_id, e.kind, e.at, e.data, l.json, e.attempts, e.next_attempt_at
+                SELECT e.seq, e.id, e.lead_id, e.kind, e.at, \(Self.attributedDataSQL), l.json, e.attempts, e.next_attempt_at
                 FROM lead_events e JOIN leads l ON l.id = e.lead_id
                 WHERE e.seq >= \(Self.outboxFloor) AND e.state = 'queued' ORDER BY e.seq LIMIT ?
                 """)

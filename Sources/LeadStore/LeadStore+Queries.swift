@@ -31,7 +31,7 @@ extension LeadStore {
         if let rep = filter.rep { clauses.append("rep = ?"); values.append(.text(rep)) }
         if let owner = filter.owner { clauses.append("owner = ?"); values.append(.text(owner)) }
         if let status = filter.status { clauses.append("status = ?"); values.append(.text(status.rawValue)) }
-        if let due = filter.dueBefore { clauses.append("due_at < ?"); values.append(.text(Timestamp.format(due))) }
+        if let due = filter.dueBefore { clauses.append("due_at < ? AND json_extract(json, '$.next_action.action') <> '\(NextAction.noAction)'"); values.append(.text(Timestamp.format(due))) }
         // Sorted by rows numbers first, then each row read: sorting whole rows would hold
         // every matching lead's JSON in the sorter at once (no index orders by capture time,
         // as each index costs every capture a few microseconds).

@@ -2,6 +2,7 @@ import CSQLite
 import Foundation
 import Leads
 import Logging
+import Synchronization
 
 /// The local store: every lead, every change to it, the outbox of changes still to forward,
 /// and the quarantine of inputs that could not be read.
@@ -17,6 +18,8 @@ public final class LeadStore: @unchecked Sendable {
     let decoder = JSONDecoder()
     let logger: Logger
     public let path: String
+    /// Who makes the changes this store records (see `LeadStore+Attribution.swift`).
+    let actorName = Mutex(LeadStore.defaultActor())
 
     /// `$LEADGATE_STORE`, else `$XDG_DATA_HOME/leadgate/leads.sqlite`, else `~/.local/share/leadgate/leads.sqlite`.
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -66,6 +69,7 @@ public final class LeadStore: @unchecked Sendable {
         // read back) page by page, as many bytes as the store itself during an import.
         try database.execute("PRAGMA temp_store=MEMORY")
         try migrate()
+        try ensureGatewayName()
         database.writerGate = gate
     }
 

@@ -162,6 +162,32 @@ enum Schema {
             PRIMARY KEY (event, kind, value, attendee)
         ) WITHOUT ROWID;
         """,
+        // 5: the notification outbox (owners told of assignments, hot leads, and digests).
+        // One row per message, `key` unique (the change event's id and the reason, or the
+        // owner and day of a digest), so finding the same change twice queues nothing new;
+        // `sent_to` lists the addresses already reached, so a retry reaches only the rest.
+        // Changes are scanned from `notify_cursor` in `meta`, set here to the newest event:
+        // an upgraded store does not tell owners about its past.
+        """
+        CREATE TABLE notifications (
+            seq INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            kind TEXT NOT NULL,
+            owner TEXT NOT NULL,
+            lead_id TEXT,
+            created_at TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            body TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'queued',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT,
+            last_error TEXT,
+            sent_to TEXT NOT NULL DEFAULT '[]',
+            delivered_at TEXT
+        );
+        CREATE INDEX notifications_by_state ON notifications(state, seq);
+        INSERT OR REPLACE INTO meta (key, value) VALUES ('notify_cursor', (SELECT coalesce(max(seq), 0) FROM lead_events));
+        """,
     ]
 
     static var currentVersion: Int { migrations.count }

@@ -26,6 +26,10 @@ struct ForwardCommand: AsyncParsableCommand {
 
             Exit codes: 0 all delivered, 65 some changes dead-lettered, 69 the destination is \
             unreachable (the number still queued is printed).
+
+            With --notify (or $LEADGATE_NOTIFY) and/or --owners, owners are told of leads \
+            assigned to them and of hot leads, through a notification outbox in the store: \
+            queued, retried, and sent once per lead and owner (see leadgate remind).
             """
     )
 
@@ -37,6 +41,8 @@ struct ForwardCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("batch-size"), help: "Changes per batch (one transaction each for PostgreSQL).")
     var batchSize = 1000
+
+    @OptionGroup var notifyOptions: NotifyOptions
 
     @OptionGroup var storeOptions: StoreOptions
 
@@ -65,7 +71,13 @@ struct ForwardCommand: AsyncParsableCommand {
         }
         let store = try storeOptions.open()
         let forwarder = Forwarder(store: store, sink: sink, configuration: .init(batchSize: batchSize), logger: logger)
+        // Owner notifications ride along (NotifyOptions): their own outbox, their own loop.
+        let notifier = try notifyOptions.notifier(store: store, logger: Log.logger("leadgate.notify"))
+        let notifying = once ? nil : notifier.map { notifier in Task { await notifier.run() } }
         let report = once ? await forwarder.run(until: .drained) : await Self.runUntilInterrupted(forwarder)
+        notifying?.cancel()
+        await notifying?.value
+        if once, let notifier { _ = await notifier.pass() }
         await sink.close()
         printSummary(report, destination: sink.destination)
         if let halt = report.halt {

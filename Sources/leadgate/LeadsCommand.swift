@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Forwarding
 import Gateway
 import Leads
 import LeadStore
@@ -7,13 +8,14 @@ import LeadStore
 struct LeadsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "leads",
-        abstract: "List the leads in the local store, or export them (JSON, CSV for a CRM, vCard).",
+        abstract: "List the leads in the local or the shared store, or export them (JSON, CSV for a CRM, vCard).",
         discussion: """
             Examples:
               leadgate leads --event "RSA 2026"                  a table on the terminal
               leadgate leads --overdue --rep alice                what alice should have done by now
               leadgate leads --format csv > rsa.csv               for a CRM import
               leadgate leads --format vcf > rsa.vcf               for an address book
+              leadgate leads --from postgres://crm-db/leads       every gateway's leads, from the shared store
             """
     )
 
@@ -28,14 +30,22 @@ struct LeadsCommand: ParsableCommand {
     @Flag(help: "Only leads whose next action is past due.") var overdue = false
     @Option(help: "Output: table, json (one lead per line), csv or vcf.") var format: Format = .table
     @Flag(help: "Same as --format json.") var json = false
+    @OptionGroup var sharedOptions: SharedStoreOptions
     @OptionGroup var storeOptions: StoreOptions
 
     func run() throws {
         try reportingFailures {
-            let store = try storeOptions.open()
             let filter = LeadFilter(event: event, rep: rep, owner: owner, status: status, dueBefore: overdue ? Date() : nil)
             let leads: [Lead]
-            do { leads = try store.leads(filter) } catch { throw CommandFailure.storeFailure(error, path: storeOptions.path) }
+            let store: LeadStore?
+            if let shared = try sharedOptions.open() {
+                store = nil
+                do { leads = try shared.leads(filter) } catch { throw CommandFailure.sharedStoreFailure(error, shared) }
+            } else {
+                let local = try storeOptions.open()
+                store = local
+                do { leads = try local.leads(filter) } catch { throw CommandFailure.storeFailure(error, path: storeOptions.path) }
+            }
             switch json ? .json : format {
             case .json:
                 let encoder = JSONEncoder()
@@ -48,7 +58,7 @@ struct LeadsCommand: ParsableCommand {
             case .vcf:
                 Terminal.write(LeadExport.vcards(leads))
             case .table:
-                let short = (try? store.shortIDs(leads.map(\.id))) ?? [:]
+                let short = store.flatMap { try? $0.shortIDs(leads.map(\.id)) } ?? shortPrefixes(leads.map(\.id))
                 Terminal.write(LeadTable.render(leads, now: Date(), shortIDs: short))
             }
         }
@@ -67,7 +77,7 @@ enum LeadTable {
         for lead in leads {
             let c = lead.contact
             let name = c.fullName ?? c.emails.first ?? c.phones.first?.number ?? c.urls.first ?? (lead.source.tagUID.map { "UID \($0)" } ?? "?")
-            let due = (lead.nextAction.due < now ? "!" : "") + time.string(from: lead.nextAction.due)
+            let due = lead.nextAction.action == NextAction.noAction ? "" : (lead.isOverdue(at: now) ? "!" : "") + time.string(from: lead.nextAction.due)
             rows.append([shortIDs[lead.id] ?? lead.id, time.string(from: lead.capturedAt), name, c.organization ?? "",
                          lead.status.rawValue, lead.owner, lead.nextAction.action, due, lead.note?.replacingOccurrences(of: "\n", with: " ") ?? ""])
         }
@@ -82,7 +92,7 @@ enum LeadTable {
             }
             out += cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
         }
-        let overdue = leads.filter { $0.nextAction.due < now }.count
+        let overdue = leads.filter { $0.isOverdue(at: now) }.count
         out += "\(leads.count) lead(s)\(overdue > 0 ? ", \(overdue) overdue (!)" : "")\n"
         return out
     }

@@ -122,12 +122,12 @@ import Testing
         #expect(received.contains("jane.doe@acme.example"))
         let status = try LeadgateBinary.run(["status", "--json", "--store", store])
         #expect(status.stdoutText.contains("\"delivered\""))
-        // Speed-to-lead: the time from the tap to the lead's arrival in the shared store.
+        // The time from the tap to the lead's arrival in the shared store (speed-to-lead is to first contact).
         let report = try LeadgateBinary.run(["report", "--json", "--store", store])
         let object = try #require(try JSONSerialization.jsonObject(with: report.stdout) as? [String: Any])
         let demo = try #require((object["reps"] as? [[String: Any]])?.first { $0["rep"] as? String == "demo" })
         #expect((demo["forwarded"] as? Int ?? 0) > 0)
-        let speed = try #require(demo["median_speed_to_lead_seconds"] as? Double)
+        let speed = try #require(demo["median_to_shared_store_seconds"] as? Double)
         #expect(speed >= 0 && speed < 60)
     }
 }
