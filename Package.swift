@@ -18,6 +18,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CLibPQ", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        // Linux calls Swift cannot make directly (prctl is variadic); a header, no library.
+        .systemLibrary(name: "CLinux"),
         // A few C functions over libphonenumber's C++ API, so Swift needs no C++ interop.
         .target(
             name: "CPhoneNumber",
@@ -44,7 +46,7 @@ let package = Package(
         .executableTarget(
             name: "leadgate",
             dependencies: [
-                "NDEF", "ContactFormats", "Leads", "TagReaders", "LeadStore", "Gateway", "Forwarding",
+                "NDEF", "ContactFormats", "Leads", "TagReaders", "LeadStore", "Gateway", "Forwarding", "CLinux",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -51,6 +51,8 @@ public actor Forwarder {
     var failuresThisRun: [Int: Int] = [:]
     /// Destination failures in a row, for the destination's backoff.
     var destinationFailures = 0
+    /// Passes in a row that could not read or record in the local store (a full disk).
+    var storeFailures = 0
     var resumeAt: Date?
     private var passInProgress = false
     private var running = false
@@ -85,17 +87,18 @@ public actor Forwarder {
         var inFlight: [(batch: [OutboxItem], delivery: Task<DeliveryReport, Never>)] = []
         var exhausted = false
         let depth = max(1, sink.maximumBatchesInFlight)
+        let batchSize = min(configuration.batchSize, max(1, sink.maximumBatchSize))
         while true {
             if inFlight.count < depth && !exhausted && report.halt == nil && !Task.isCancelled {
                 let items: [OutboxItem]
                 do {
-                    let limit = configuration.batchSize + scheduledRetries.count + inFlight.reduce(0) { $0 + $1.batch.count }
+                    let limit = batchSize + scheduledRetries.count + inFlight.reduce(0) { $0 + $1.batch.count }
                     items = try await withStore { store throws(StoreError) in try store.pendingDeliveries(limit: limit, now: Date()) }
                 } catch {
                     report.halt = error
                     continue
                 }
-                let batch = Array(Self.excluding(attempted, from: items).prefix(configuration.batchSize))
+                let batch = Array(Self.excluding(attempted, from: items).prefix(batchSize))
                 if batch.isEmpty {
                     exhausted = true
                 } else {
@@ -108,7 +111,10 @@ public actor Forwarder {
             }
             guard !inFlight.isEmpty else { break }
             let (batch, delivery) = inFlight.removeFirst()
-            let result = await delivery.value
+            let result = Self.blamingTheDestination(await delivery.value, deliveredBefore: report.delivered)
+            // What the sink left untried (it ends a batch early to record progress) may come
+            // in the next batch of this pass.
+            attempted.subtract(Self.untried(batch, by: result))
             do {
                 try await record(result, for: batch[...])
             } catch {
@@ -148,6 +154,7 @@ public actor Forwarder {
         scheduledRetries = [:]
         failuresThisRun = [:]
         destinationFailures = 0
+        storeFailures = 0
         do {
             _ = try await withStore { store throws(StoreError) in try store.retryQueuedNow() }
         } catch {
@@ -171,13 +178,19 @@ public actor Forwarder {
             total.queued = pass.queued
             total.halt = nil
             if let halt = pass.halt {
-                let givingUp = halt.code == .unreachable || halt.code == .invalidDestination
-                    || destinationFailures >= configuration.attemptsPerRun
+                // A local store that cannot be written (a full disk) gets a few tries, with
+                // backoff, then a `.drained` run ends rather than send the same batch again.
+                let localFailure = halt.code == .store
+                storeFailures = localFailure ? storeFailures + 1 : 0
+                let givingUp = halt.code == .unreachable || halt.code == .invalidDestination || halt.code == .refusedByDestination
+                    || (localFailure ? storeFailures >= min(3, configuration.attemptsPerRun) : destinationFailures >= configuration.attemptsPerRun)
                 if stop == .drained && givingUp {
                     total.halt = halt
                     break
                 }
-                let until = resumeAt ?? Date().addingTimeInterval(configuration.backoff.delay(afterFailures: destinationFailures).seconds)
+                let until = localFailure
+                    ? Date().addingTimeInterval(configuration.backoff.delay(afterFailures: storeFailures).seconds)
+                    : resumeAt ?? Date().addingTimeInterval(configuration.backoff.delay(afterFailures: destinationFailures).seconds)
                 setState(.waitingForDestination(until: until))
                 logger.warning("destination failed, waiting", metadata: [
                     "forward.error": "\(halt.redactedDescription)",
@@ -186,6 +199,7 @@ public actor Forwarder {
                 await sleep(until: until, wakeable: false)
                 continue
             }
+            storeFailures = 0
             let nextRetry = scheduledRetries.values.min()
             if stop == .drained {
                 if pass.queued == 0 { break }

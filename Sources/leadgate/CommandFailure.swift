@@ -5,7 +5,7 @@ import Foundation
 struct CommandFailure: Error {
     /// sysexits(3) codes, as DESIGN.md assigns them.
     enum Status: Int32 {
-        case usage = 64, dataError = 65, unavailable = 69, software = 70
+        case usage = 64, dataError = 65, unavailable = 69, software = 70, cannotCreate = 73
     }
 
     let status: Status
@@ -15,6 +15,8 @@ struct CommandFailure: Error {
     static func unavailable(_ message: String) -> CommandFailure { CommandFailure(status: .unavailable, message: message) }
     static func usage(_ message: String) -> CommandFailure { CommandFailure(status: .usage, message: message) }
     static func software(_ message: String) -> CommandFailure { CommandFailure(status: .software, message: message) }
+    /// A file that cannot be written: a full disk, a read-only folder (73, EX_CANTCREAT).
+    static func cannotWrite(_ message: String) -> CommandFailure { CommandFailure(status: .cannotCreate, message: message) }
 
     /// Prints the error line and gives the exit code for ArgumentParser to exit with.
     func report() -> ExitCode {
