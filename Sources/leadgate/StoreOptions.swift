@@ -32,7 +32,8 @@ extension CommandFailure {
             return CommandFailure(status: .software, message: "store \(path): \(error)")
         }
         if error.isOutOfSpace {
-            return .cannotWrite("cannot write the store \(path): the disk is full (\(error.detail)); free some space and run it again")
+            let store = path.isEmpty ? "the store" : "the store \(path)"
+            return .cannotWrite("cannot write \(store): the disk is full (\(error.detail)); free some space and run it again")
         }
         switch error.code {
         case .cannotOpen, .schemaTooNew: return CommandFailure(status: .unavailable, message: "store \(path): \(error.detail)")
