@@ -73,7 +73,11 @@ import TestSupport
         let out = w.folder.appendingPathComponent("forward.out").path, err = w.folder.appendingPathComponent("forward.err").path
         let forward = try ChildProcess.spawn(LeadgateBinary.url.path, ["forward", "--once", "--to", receiver.url, "--store", store],
                                              environment: ["LEADGATE_WEBHOOK_SECRET": secret], stdout: out, stderr: err)
-        try await Task.sleep(for: .seconds(1))
+        // The store is open (with its WAL index mapped) before the disk fills up.
+        try await waitUntil(seconds: 30) {
+            let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(forward.pid)/fd")) ?? []
+            return fds.contains { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(forward.pid)/fd/\($0)")) == store + "-shm" }
+        }
         try await disk.fill()
         let ended = Task { await forward.exit.value }
         let watchdog = Task {
