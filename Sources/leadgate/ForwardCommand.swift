@@ -40,7 +40,7 @@ struct ForwardCommand: AsyncParsableCommand {
             Examples:
               leadgate forward --once --to postgres://sales@db.example/crm
               leadgate forward --retry-dead --all
-              leadgate forward --retry-dead 0192f3c4-5d6e-7f80-9a1b-2c3d4e5f6a7b --once --to https://crm.example/hooks
+              leadgate forward --retry-dead --all --once --to https://crm.example/hooks
             """
     )
 
