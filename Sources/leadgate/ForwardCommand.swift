@@ -32,15 +32,17 @@ struct ForwardCommand: AsyncParsableCommand {
 
             One forwarder per store: a second one exits (69) naming the first one's pid.
 
-            Exit codes: 0 all delivered, 65 some changes dead-lettered (or an id to retry is \
-            not dead-lettered), 69 the destination is unreachable or refuses everything, or \
-            another forwarder runs (the number still queued is printed), 73 the local store \
-            cannot be written (a full disk).
-
             Examples:
               leadgate forward --once --to postgres://sales@db.example/crm
               leadgate forward --retry-dead --all
               leadgate forward --retry-dead --all --once --to https://crm.example/hooks
+
+            Besides the codes below: 65 also when an id given to --retry-dead is not \
+            dead-lettered; 69 also when the destination refuses everything or another \
+            forwarder runs; 73 when the local store cannot be written (a full disk).
+
+            Exit codes: 0 all delivered, 65 some changes dead-lettered, 69 the destination is \
+            unreachable (the number still queued is printed).
             """
     )
 
@@ -53,6 +55,11 @@ struct ForwardCommand: AsyncParsableCommand {
     @Option(name: .customLong("batch-size"), help: "Changes per batch (one transaction each for PostgreSQL).")
     var batchSize = 1000
 
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Flag(help: "Print the summary as JSON.")
+    var json = false
+
     @Flag(name: .customLong("retry-dead"), help: ArgumentHelp(
         "Put dead-lettered changes back in the queue: --all, or the event or lead ids given.",
         discussion: "Then delivers them if a destination is given; else the running forwarder will."))
@@ -63,11 +70,6 @@ struct ForwardCommand: AsyncParsableCommand {
 
     @Argument(help: ArgumentHelp("With --retry-dead: event ids or lead ids (leadgate status --dead-letters lists them).", valueName: "id"))
     var ids: [String] = []
-
-    @OptionGroup var storeOptions: StoreOptions
-
-    @Flag(help: "Print the summary as JSON.")
-    var json = false
 
     func validate() throws {
         guard batchSize >= 1 && batchSize <= 100_000 else { throw ValidationError("--batch-size must be 1 to 100000") }
@@ -113,7 +115,7 @@ struct ForwardCommand: AsyncParsableCommand {
         let lock = try await ForwarderParent.lockStore(storeOptions.path, waiting: parent)
         guard let lock else { return }
         let forwarder = Forwarder(store: store, sink: sink, configuration: .init(batchSize: batchSize), logger: logger)
-        let report = once ? await forwarder.run(until: .drained) : await ForwarderParent.runUntilInterrupted(forwarder, parent: parent)
+        let report = once ? await forwarder.run(until: .drained) : await Self.runUntilInterrupted(forwarder)
         await sink.close()
         withExtendedLifetime(lock) {}
         printSummary(report, destination: sink.destination)
@@ -129,6 +131,11 @@ struct ForwardCommand: AsyncParsableCommand {
                                            + "see leadgate status --dead-letters, then leadgate forward --retry-dead")
         }
         try failIfUnmatched(unmatched)
+    }
+
+    /// Until SIGINT, SIGTERM, SIGHUP or, for a background forwarder, its parent's end.
+    private static func runUntilInterrupted(_ forwarder: Forwarder) async -> DrainReport {
+        await ForwarderParent.runUntilInterrupted(forwarder, parent: ForwarderParent.expected(environment: ProcessInfo.processInfo.environment))
     }
 
     /// `--retry-dead`: requeues and says how many; returns the ids that matched no dead letter.
