@@ -1,18 +1,40 @@
 import LeadStore
 
 extension Forwarder {
-    /// A batch's report, with the blame moved to the destination when nothing of the pass was
-    /// delivered and every change of the batch (two or more) was refused the same way: a
-    /// receiver answering 401 to everything, or a constraint no row meets, would otherwise
-    /// dead-letter the whole outbox in one pass. The changes are then retried with the
-    /// destination's backoff, and a `.drained` run ends with the error.
-    static func blamingTheDestination(_ report: DeliveryReport, deliveredBefore: Int) -> DeliveryReport {
-        let failures = report.rejected + report.retry
-        guard deliveredBefore == 0, report.delivered.isEmpty, !report.rejected.isEmpty, failures.count >= 2,
-              let first = failures.first?.error, failures.allSatisfy({ $0.error.isSameFailure(as: first) })
-        else { return report }
-        let blamed = first.blamingTheDestination()
-        return DeliveryReport(retry: failures.map { .init(seq: $0.seq, error: blamed) }, halt: blamed)
+    /// Refusals alike (same code, status, SQLSTATE, message) that blame the destination
+    /// at once, before the pass has tried everything: a receiver refusing the whole outbox
+    /// is found out after a hundred POSTs, not thousands.
+    static let refusalsThatBlameTheDestination = 100
+
+    /// Whether every change of `result` was refused the same way (and like `earlier`, the
+    /// first refusal batch of the pass), with at least one refused for good.
+    ///
+    /// Such batches are held back while the pass goes on. If the pass then delivers
+    /// anything, or fails differently, the changes were at fault: they are recorded as they
+    /// were (dead letters). If nothing in the pass is delivered and every change failed the
+    /// same way, two or more of them, the destination is at fault (a receiver answering 401
+    /// or a redirect to everything, a constraint no row meets): nothing is dead-lettered,
+    /// the changes are retried with the destination's backoff, and a `.drained` run ends.
+    static func isUniformRefusal(_ result: DeliveryReport, like earlier: DeliveryReport?) -> Bool {
+        let failures = result.rejected + result.retry
+        guard result.delivered.isEmpty, !result.rejected.isEmpty,
+              let first = (earlier.flatMap { ($0.rejected + $0.retry).first } ?? failures.first)?.error
+        else { return false }
+        return failures.allSatisfy { $0.error.isSameFailure(as: first) }
+    }
+
+    /// Writes a batch's outcome and adds it to the pass's report.
+    func settle(_ settled: (batch: [OutboxItem], result: DeliveryReport), into report: inout DrainReport) async {
+        let result = settled.result
+        do {
+            try await record(result, for: settled.batch[...])
+        } catch {
+            report.halt = report.halt ?? error
+        }
+        report.delivered += result.delivered.count
+        report.deadLettered += result.rejected.count
+        report.retried += result.retry.count
+        if let halt = result.halt { report.halt = report.halt ?? halt }
     }
 
     /// The items of `batch` that `report` says nothing about.
@@ -21,5 +43,34 @@ extension Forwarder {
         for failure in report.retry { tried.insert(failure.seq) }
         for failure in report.rejected { tried.insert(failure.seq) }
         return batch.lazy.map(\.seq).filter { !tried.contains($0) }
+    }
+}
+
+/// The batches of a pass held back because every change in them was refused the same way.
+struct RefusalsOfThePass {
+    private(set) var batches: [[OutboxItem]] = []
+    private(set) var results: [DeliveryReport] = []
+
+    var isEmpty: Bool { results.isEmpty }
+    /// Changes in them, tried or not.
+    var items: Int { batches.reduce(0) { $0 + $1.count } }
+    /// Changes refused or failed in them.
+    var count: Int { results.reduce(0) { $0 + $1.rejected.count + $1.retry.count } }
+
+    mutating func append(_ batch: [OutboxItem], _ result: DeliveryReport) {
+        batches.append(batch)
+        results.append(result)
+    }
+
+    /// All of them as one outcome: as the sink reported it.
+    func asTheyWere() -> (batch: [OutboxItem], result: DeliveryReport) {
+        (batches.flatMap { $0 }, DeliveryReport(retry: results.flatMap(\.retry), rejected: results.flatMap(\.rejected)))
+    }
+
+    /// All of them as one outcome: the destination's fault, every change to be retried.
+    func blamingTheDestination() -> (batch: [OutboxItem], result: DeliveryReport) {
+        let failures = results.flatMap { $0.rejected + $0.retry }
+        guard let blamed = failures.first?.error.blamingTheDestination() else { return asTheyWere() }
+        return (batches.flatMap { $0 }, DeliveryReport(retry: failures.map { .init(seq: $0.seq, error: blamed) }, halt: blamed))
     }
 }

@@ -86,13 +86,15 @@ public actor Forwarder {
         var attempted = Set<Int>()
         var inFlight: [(batch: [OutboxItem], delivery: Task<DeliveryReport, Never>)] = []
         var exhausted = false
+        var refusals = RefusalsOfThePass()
         let depth = max(1, sink.maximumBatchesInFlight)
         let batchSize = min(configuration.batchSize, max(1, sink.maximumBatchSize))
         while true {
             if inFlight.count < depth && !exhausted && report.halt == nil && !Task.isCancelled {
                 let items: [OutboxItem]
                 do {
-                    let limit = batchSize + scheduledRetries.count + inFlight.reduce(0) { $0 + $1.batch.count }
+                    // Held refusals are still queued in the store, like the batches in flight.
+                    let limit = batchSize + scheduledRetries.count + inFlight.reduce(0) { $0 + $1.batch.count } + refusals.items
                     items = try await withStore { store throws(StoreError) in try store.pendingDeliveries(limit: limit, now: Date()) }
                 } catch {
                     report.halt = error
@@ -111,25 +113,34 @@ public actor Forwarder {
             }
             guard !inFlight.isEmpty else { break }
             let (batch, delivery) = inFlight.removeFirst()
-            let result = Self.blamingTheDestination(await delivery.value, deliveredBefore: report.delivered)
+            let result = await delivery.value
             // What the sink left untried (it ends a batch early to record progress) may come
             // in the next batch of this pass.
             attempted.subtract(Self.untried(batch, by: result))
-            do {
-                try await record(result, for: batch[...])
-            } catch {
-                report.halt = report.halt ?? error
-            }
-            report.delivered += result.delivered.count
-            report.deadLettered += result.rejected.count
-            report.retried += result.retry.count
-            if let halt = result.halt { report.halt = report.halt ?? halt }
             // What was held behind this batch's leads may be due now.
             exhausted = false
+            // Refusals all alike with nothing delivered yet wait for the rest of the pass to
+            // say whose fault they are (see Forwarder+Blame.swift).
+            if report.delivered == 0 && Self.isUniformRefusal(result, like: refusals.results.first) {
+                refusals.append(batch, result)
+                if refusals.count >= Self.refusalsThatBlameTheDestination {
+                    await settle(refusals.blamingTheDestination(), into: &report)
+                    refusals = RefusalsOfThePass()
+                }
+                continue
+            }
+            if !refusals.isEmpty {
+                await settle(refusals.asTheyWere(), into: &report)
+                refusals = RefusalsOfThePass()
+            }
+            await settle((batch, result), into: &report)
             logger.debug("batch", metadata: [
                 "forward.items": "\(batch.count)", "forward.delivered": "\(result.delivered.count)",
                 "forward.in_flight": "\(inFlight.count)",
             ])
+        }
+        if !refusals.isEmpty {
+            await settle(refusals.count >= 2 ? refusals.blamingTheDestination() : refusals.asTheyWere(), into: &report)
         }
         await refreshStatus()
         report.queued = status.queued

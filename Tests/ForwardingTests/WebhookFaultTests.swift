@@ -53,6 +53,20 @@ import TestSupport
         #expect(try store.deadLetters().isEmpty)
     }
 
+    @Test func refusalsAheadOfDeliverableChangesAreTheChangesFaultEvenAcrossBatches() async throws {
+        // 55 changes refused alike fill the first batch of 50: only the next batch, which
+        // delivers, shows the destination takes changes, so those 55 are dead letters.
+        let receiver = try await WebhookReceiver(secret: Self.secret, statuses: Array(repeating: "400", count: 55).joined(separator: ",") + ",200")
+        defer { receiver.stop() }
+        let store = try LeadFixtures.store()
+        try LeadFixtures.capture(0..<60, into: store)
+
+        let report = try await forwarder(store, receiver.url).run(until: .drained)
+
+        #expect(report.deadLettered == 55 && report.delivered == 5 && report.queued == 0 && report.halt == nil, "\(report)")
+        #expect(try store.deadLetters().count == 55)
+    }
+
     @Test(arguments: [401, 403, 404])
     func aDestinationThatRefusesEverythingDeadLettersNothing(status: Int) async throws {
         let receiver = try await WebhookReceiver(secret: Self.secret, statuses: "\(status)")
