@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LeadStore
 
 /// A command's failure as the user sees it: one line on stderr and a sysexits code.
 struct CommandFailure: Error {
@@ -30,6 +31,8 @@ extension Error {
     /// internal error (70), after printing its line.
     func report() -> ExitCode {
         if let failure = self as? CommandFailure { return failure.report() }
+        // A full disk under a command with no store path at hand (demo, booth): 73, not 70.
+        if let error = self as? StoreError, error.isOutOfSpace { return CommandFailure.storeFailure(error, path: "").report() }
         return CommandFailure.software("\(self)").report()
     }
 }
