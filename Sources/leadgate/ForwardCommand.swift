@@ -99,7 +99,7 @@ struct ForwardCommand: AsyncParsableCommand {
         }
         guard let url = to ?? environment["LEADGATE_FORWARD"].flatMap({ $0.isEmpty ? nil : $0 }) else {
             if retryDead { return try failIfUnmatched(unmatched) }
-            throw CommandFailure.usage("--to URL or $LEADGATE_FORWARD: where to deliver")
+            throw CommandFailure.usage("no destination: give --to postgres://... or https://..., or set $LEADGATE_FORWARD")
         }
         let logger = Log.logger("leadgate.forward")
         let sink: any DeliverySink
