@@ -79,7 +79,8 @@ public final class BoothSession: Sendable {
                                 tagType: tap.tagType.rawValue, format: format)
         let candidate = LeadCandidate.make(contact: contact, raw: raw, source: source, event: builder.event,
                                            rep: builder.rep, policy: builder.policy, capturedAt: now)
-        let outcome = try store.capture(candidate)
+        // A kiosk capture waits for the visitor's consent before it is queued (LeadStore+Consent).
+        let outcome = channel == .kiosk ? try store.holdForConsent(candidate) : try store.capture(candidate)
         guard let lead = outcome.lead ?? (try? store.lead(outcome.leadID)) else {
             return .rejected(reader: tap.reader, reason: "the store has no lead \(outcome.leadID)")
         }
