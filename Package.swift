@@ -17,6 +17,8 @@ let package = Package(
         .systemLibrary(name: "CPCSCLite", pkgConfig: "libpcsclite", providers: [.apt(["libpcsclite-dev"])]),
         .systemLibrary(name: "CNFC", pkgConfig: "libnfc", providers: [.apt(["libnfc-dev"])]),
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        // Linux calls Swift cannot make directly (prctl is variadic); a header, no library.
+        .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CLibPQ", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // OpenSSL's TLS, for STARTTLS when owner notifications go out by email.
@@ -47,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "leadgate",
             dependencies: [
-                "NDEF", "ContactFormats", "Leads", "TagReaders", "LeadStore", "Gateway", "Forwarding",
+                "NDEF", "ContactFormats", "Leads", "TagReaders", "LeadStore", "Gateway", "Forwarding", "CLinux",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -9,8 +9,11 @@ usage: webhook_receiver.py --secret S --log FILE [--statuses 500,200] [--port 0]
 
 --statuses is answered in order, one per request, the last one repeating; "429:2" answers
 429 with Retry-After: 2; "hang:3" waits 3 seconds, then answers 200 (to a client that has
-likely given up). A bad signature or a stale timestamp (over 5 minutes) gets 401
-whatever the script says. The port is printed on stdout once the server listens.
+likely given up); "302=URL" answers 302 with Location: URL (any 3xx). A bad signature or a
+stale timestamp (over 5 minutes) gets 401 whatever the script says, except a scripted 3xx
+or 401 (which a receiver sends before it looks at the signature). Any method is answered
+and logged with its method and whether it carried a signature, so a redirect target shows
+what reached it. The port is printed on stdout once the server listens.
 """
 import argparse
 import base64
@@ -49,6 +52,12 @@ def main():
         def log_message(self, *_):
             pass
 
+        def do_GET(self):
+            self.do_POST()
+
+        do_PUT = do_GET
+        do_DELETE = do_GET
+
         def do_POST(self):
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             wid = self.headers.get("webhook-id", "")
@@ -61,13 +70,18 @@ def main():
             with lock:
                 step = script[min(state["next"], len(script) - 1)]
                 state["next"] += 1
-            status, _, retry_after = step.partition(":")
+            location = ""
+            if "=" in step:
+                status, _, location = step.partition("=")
+                retry_after = ""
+            else:
+                status, _, retry_after = step.partition(":")
             if status == "hang":
                 time.sleep(float(retry_after))
                 status, retry_after = "200", ""
             status = int(status)
             with lock:
-                if not (signature_ok and fresh):
+                if not (signature_ok and fresh) and not (300 <= status < 400 or status == 401):
                     status, retry_after = 401, ""
                 try:
                     parsed = json.loads(body)
@@ -75,12 +89,15 @@ def main():
                     parsed = None
                 entry = {"id": wid, "timestamp": ts, "signature_ok": signature_ok, "fresh": fresh,
                          "content_type": self.headers.get("Content-Type", ""), "status": status,
-                         "received_at": time.time(), "body": parsed}
+                         "received_at": time.time(), "body": parsed, "method": self.command, "path": self.path,
+                         "has_signature": "webhook-signature" in self.headers}
                 with open(args.log, "a") as log:
                     log.write(json.dumps(entry) + "\n")
             self.send_response(status)
             if retry_after:
                 self.send_header("Retry-After", retry_after)
+            if location:
+                self.send_header("Location", location)
             reply = b'{"ok": true}' if status < 300 else b'{"error": "scripted"}'
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(reply)))

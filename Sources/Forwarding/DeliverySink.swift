@@ -22,8 +22,14 @@ public protocol DeliverySink: Sendable {
     /// sink then takes them in order). More than one lets the loop read the next batch from
     /// the store while the destination works.
     var maximumBatchesInFlight: Int { get }
+
+    /// The most changes the loop hands over in one batch, whatever its own batch size: the
+    /// loop records progress after each batch, so a sink that sends change by change keeps
+    /// batches small and a killed forwarder re-sends few.
+    var maximumBatchSize: Int { get }
 }
 
 extension DeliverySink {
     public var maximumBatchesInFlight: Int { 1 }
+    public var maximumBatchSize: Int { Int.max }
 }

@@ -51,6 +51,8 @@ public actor Forwarder {
     var failuresThisRun: [Int: Int] = [:]
     /// Destination failures in a row, for the destination's backoff.
     var destinationFailures = 0
+    /// Passes in a row that could not read or record in the local store (a full disk).
+    var storeFailures = 0
     var resumeAt: Date?
     private var passInProgress = false
     private var running = false
@@ -84,18 +86,21 @@ public actor Forwarder {
         var attempted = Set<Int>()
         var inFlight: [(batch: [OutboxItem], delivery: Task<DeliveryReport, Never>)] = []
         var exhausted = false
+        var refusals = RefusalsOfThePass()
         let depth = max(1, sink.maximumBatchesInFlight)
+        let batchSize = min(configuration.batchSize, max(1, sink.maximumBatchSize))
         while true {
             if inFlight.count < depth && !exhausted && report.halt == nil && !Task.isCancelled {
                 let items: [OutboxItem]
                 do {
-                    let limit = configuration.batchSize + scheduledRetries.count + inFlight.reduce(0) { $0 + $1.batch.count }
+                    // Held refusals are still queued in the store, like the batches in flight.
+                    let limit = batchSize + scheduledRetries.count + inFlight.reduce(0) { $0 + $1.batch.count } + refusals.items
                     items = try await withStore { store throws(StoreError) in try store.pendingDeliveries(limit: limit, now: Date()) }
                 } catch {
                     report.halt = error
                     continue
                 }
-                let batch = Array(Self.excluding(attempted, from: items).prefix(configuration.batchSize))
+                let batch = Array(Self.excluding(attempted, from: items).prefix(batchSize))
                 if batch.isEmpty {
                     exhausted = true
                 } else {
@@ -109,21 +114,33 @@ public actor Forwarder {
             guard !inFlight.isEmpty else { break }
             let (batch, delivery) = inFlight.removeFirst()
             let result = await delivery.value
-            do {
-                try await record(result, for: batch[...])
-            } catch {
-                report.halt = report.halt ?? error
-            }
-            report.delivered += result.delivered.count
-            report.deadLettered += result.rejected.count
-            report.retried += result.retry.count
-            if let halt = result.halt { report.halt = report.halt ?? halt }
+            // What the sink left untried (it ends a batch early to record progress) may come
+            // in the next batch of this pass.
+            attempted.subtract(Self.untried(batch, by: result))
             // What was held behind this batch's leads may be due now.
             exhausted = false
+            // Refusals all alike with nothing delivered yet wait for the rest of the pass to
+            // say whose fault they are (see Forwarder+Blame.swift).
+            if report.delivered == 0 && Self.isUniformRefusal(result, like: refusals.results.first) {
+                refusals.append(batch, result)
+                if refusals.count >= Self.refusalsThatBlameTheDestination {
+                    await settle(refusals.blamingTheDestination(), into: &report)
+                    refusals = RefusalsOfThePass()
+                }
+                continue
+            }
+            if !refusals.isEmpty {
+                await settle(refusals.asTheyWere(), into: &report)
+                refusals = RefusalsOfThePass()
+            }
+            await settle((batch, result), into: &report)
             logger.debug("batch", metadata: [
                 "forward.items": "\(batch.count)", "forward.delivered": "\(result.delivered.count)",
                 "forward.in_flight": "\(inFlight.count)",
             ])
+        }
+        if !refusals.isEmpty {
+            await settle(refusals.count >= 2 ? refusals.blamingTheDestination() : refusals.asTheyWere(), into: &report)
         }
         await refreshStatus()
         report.queued = status.queued
@@ -148,6 +165,7 @@ public actor Forwarder {
         scheduledRetries = [:]
         failuresThisRun = [:]
         destinationFailures = 0
+        storeFailures = 0
         do {
             _ = try await withStore { store throws(StoreError) in try store.retryQueuedNow() }
         } catch {
@@ -171,13 +189,19 @@ public actor Forwarder {
             total.queued = pass.queued
             total.halt = nil
             if let halt = pass.halt {
-                let givingUp = halt.code == .unreachable || halt.code == .invalidDestination
-                    || destinationFailures >= configuration.attemptsPerRun
+                // A local store that cannot be written (a full disk) gets a few tries, with
+                // backoff, then a `.drained` run ends rather than send the same batch again.
+                let localFailure = halt.code == .store
+                storeFailures = localFailure ? storeFailures + 1 : 0
+                let givingUp = halt.code == .unreachable || halt.code == .invalidDestination || halt.code == .refusedByDestination
+                    || (localFailure ? storeFailures >= min(3, configuration.attemptsPerRun) : destinationFailures >= configuration.attemptsPerRun)
                 if stop == .drained && givingUp {
                     total.halt = halt
                     break
                 }
-                let until = resumeAt ?? Date().addingTimeInterval(configuration.backoff.delay(afterFailures: destinationFailures).seconds)
+                let until = localFailure
+                    ? Date().addingTimeInterval(configuration.backoff.delay(afterFailures: storeFailures).seconds)
+                    : resumeAt ?? Date().addingTimeInterval(configuration.backoff.delay(afterFailures: destinationFailures).seconds)
                 setState(.waitingForDestination(until: until))
                 logger.warning("destination failed, waiting", metadata: [
                     "forward.error": "\(halt.redactedDescription)",
@@ -186,6 +210,7 @@ public actor Forwarder {
                 await sleep(until: until, wakeable: false)
                 continue
             }
+            storeFailures = 0
             let nextRetry = scheduledRetries.values.min()
             if stop == .drained {
                 if pass.queued == 0 { break }

@@ -19,6 +19,10 @@ public struct ForwardingError: Error, Sendable, Hashable, CustomStringConvertibl
         public static let rejected = Code("rejected")
         /// The local store failed while reading or recording deliveries.
         public static let store = Code("local store error")
+        /// The destination refuses every change the same way (a wrong secret or URL: 401,
+        /// 403, 404; a constraint no row meets): its fault, not the changes'. Nothing is
+        /// dead-lettered; the whole destination waits, with backoff.
+        public static let refusedByDestination = Code("refused by the destination")
     }
 
     public let code: Code
@@ -45,6 +49,27 @@ public struct ForwardingError: Error, Sendable, Hashable, CustomStringConvertibl
 
     /// True when only this change is at fault and retrying will not help.
     public var isPermanent: Bool { code == .rejected }
+
+    /// Whether `other` is the same failure: the same code, HTTP status, SQLSTATE and server
+    /// message (without PostgreSQL's DETAIL, which names the row; a webhook's body is not
+    /// compared, it may name the change).
+    public func isSameFailure(as other: ForwardingError) -> Bool {
+        func message(_ error: ForwardingError) -> Substring {
+            guard error.httpStatus == nil || (300..<400).contains(error.httpStatus ?? 0) else { return "" }
+            return error.detail.range(of: " DETAIL:").map { error.detail[..<$0.lowerBound] } ?? error.detail[...]
+        }
+        return code == other.code && httpStatus == other.httpStatus && sqlState == other.sqlState && message(self) == message(other)
+    }
+
+    /// The same failure, blamed on the destination (see `Code.refusedByDestination`).
+    public func blamingTheDestination() -> ForwardingError {
+        ForwardingError(.refusedByDestination, detail, function: function, sqlState: sqlState, httpStatus: httpStatus, retryAfter: retryAfter)
+    }
+
+    /// The same failure with `scrub` applied to its message (to take secrets out).
+    func scrubbed(_ scrub: (String) -> String) -> ForwardingError {
+        ForwardingError(code, scrub(detail), function: function, sqlState: sqlState, httpStatus: httpStatus, retryAfter: retryAfter)
+    }
 
     public var description: String {
         var parts: [String] = [code.rawValue]

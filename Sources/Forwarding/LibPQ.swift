@@ -52,6 +52,32 @@ enum LibPQ {
         _ = PQsetNoticeProcessor(connection, { _, _ in }, nil)
     }
 
+    // MARK: connection strings
+
+    struct ParseFailure: Error {
+        /// libpq's message; it may quote the string it could not read: scrub it before use.
+        let message: String
+    }
+
+    /// libpq's own reading of a URL or key=value string (`PQconninfoParse`): the options it
+    /// sets, by keyword, or its error.
+    static func parseConnectionInfo(_ conninfo: String) -> Result<[String: String], ParseFailure> {
+        var error: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(conninfo, &error) else {
+            let message = error.map { String(cString: $0) } ?? "out of memory"
+            if let error { PQfreemem(error) }
+            return .failure(ParseFailure(message: message))
+        }
+        defer { PQconninfoFree(options) }
+        var values: [String: String] = [:]
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val { values[String(cString: keyword)] = String(cString: value) }
+            option += 1
+        }
+        return .success(values)
+    }
+
     // MARK: commands
 
     static func exec(_ connection: OpaquePointer, _ command: String) -> OpaquePointer? {

@@ -13,6 +13,7 @@ public final class PostgresSink: DeliverySink {
     private let lanes: [PostgresLane]
     private let nextLane = Mutex(0)
     private let logger: Logger
+    private let secrets: DestinationSecrets
     public let destination: String
 
     /// One batch per connection: while one commits, the next is on its way.
@@ -24,7 +25,20 @@ public final class PostgresSink: DeliverySink {
         guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
             throw ForwardingError(.invalidDestination, "\(Destination.redacted(url)): not a postgres:// URL")
         }
+        let secrets = DestinationSecrets(url)
+        // libpq would read part of such a password as host, port or database, and quote it.
+        guard !secrets.userInfoIsAmbiguous else {
+            throw ForwardingError(.invalidDestination, "\(Destination.redacted(url)): the user or password holds a raw /, ? or #: "
+                                  + "percent-encode it (%2F, %3F, %23)")
+        }
+        // Read by libpq before any connection, so a malformed URL is a usage error, not a
+        // failure to connect retried for ever; libpq's message may quote the URL: scrubbed.
+        if case .failure(let failure) = LibPQ.parseConnectionInfo(url) {
+            throw ForwardingError(.invalidDestination, "\(Destination.redacted(url)): libpq cannot read it: "
+                                  + PostgresConnection.oneLine(secrets.scrub(failure.message)))
+        }
         self.logger = logger
+        self.secrets = secrets
         destination = Destination.redacted(url)
         lanes = (0..<max(1, connections)).map { PostgresLane(url: url, name: "leadgate.postgres.\($0)", logger: logger) }
     }
@@ -32,7 +46,11 @@ public final class PostgresSink: DeliverySink {
     /// Connects the first connection (the others connect with their first batch).
     public func prepare() async throws(ForwardingError) {
         let lane = lanes[0]
-        try await lane.thread.run { () throws(ForwardingError) in _ = try lane.openConnection() }
+        do {
+            try await lane.thread.run { () throws(ForwardingError) in _ = try lane.openConnection() }
+        } catch {
+            throw error.scrubbed(secrets.scrub)
+        }
     }
 
     public func close() async {
@@ -44,7 +62,12 @@ public final class PostgresSink: DeliverySink {
         // Round robin: with at most one batch per connection in flight, taken in order, the
         // next batch's connection is the one whose batch was just recorded.
         let lane = lanes[nextLane.withLock { next in defer { next = (next + 1) % lanes.count }; return next }]
-        return await lane.thread.run { self.deliver(items, on: lane) }
+        var report = await lane.thread.run { self.deliver(items, on: lane) }
+        // libpq's messages can quote the URL (and so its password): never past this point.
+        report.retry = report.retry.map { .init(seq: $0.seq, error: $0.error.scrubbed(secrets.scrub)) }
+        report.rejected = report.rejected.map { .init(seq: $0.seq, error: $0.error.scrubbed(secrets.scrub)) }
+        report.halt = report.halt?.scrubbed(secrets.scrub)
+        return report
     }
 
     /// Runs one query and returns its rows as text, for tests and diagnostics.

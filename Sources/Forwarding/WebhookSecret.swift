@@ -8,7 +8,7 @@ public struct WebhookSecret: Sendable {
     let key: [UInt8]
 
     /// `whsec_` followed by base64 (the spec's form: the key is the decoded bytes), or any
-    /// other text, whose UTF-8 bytes are the key.
+    /// other text, whose UTF-8 bytes are the key. At least 16 bytes either way.
     public init(_ text: String) throws(ForwardingError) {
         if text.hasPrefix("whsec_") {
             guard let decoded = Data(base64Encoded: String(text.dropFirst(6))), !decoded.isEmpty else {
@@ -21,7 +21,14 @@ public struct WebhookSecret: Sendable {
             }
             key = Array(text.utf8)
         }
+        guard key.count >= Self.minimumLength else {
+            throw ForwardingError(.invalidDestination, "\(Self.environmentVariable) is \(key.count) byte(s): use at least "
+                                  + "\(Self.minimumLength) bytes (e.g. whsec_ and the base64 of 32 random bytes: openssl rand -base64 32)")
+        }
     }
+
+    /// A shorter key is guessed too easily; Standard Webhooks suggests 24 to 64 bytes.
+    public static let minimumLength = 16
 
     /// The `webhook-signature` header: `v1,` and the base64 HMAC-SHA256 of
     /// `{id}.{timestamp}.{body}`.

@@ -33,6 +33,12 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         self.resultCode = resultCode
     }
 
+    /// The disk (or the quota) is full: SQLite's SQLITE_FULL, which it also returns for a
+    /// write that failed with ENOSPC, or the text of ENOSPC/EDQUOT from a call of our own.
+    public var isOutOfSpace: Bool {
+        (resultCode ?? 0) & 0xFF == 13 || detail.contains("No space left on device") || detail.contains("Disk quota exceeded")
+    }
+
     public var description: String {
         if let function { return "\(code): \(function): \(detail)" }
         return "\(code): \(detail)"

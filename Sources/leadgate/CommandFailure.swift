@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
+import LeadStore
 
 /// A command's failure as the user sees it: one line on stderr and a sysexits code.
 struct CommandFailure: Error {
     /// sysexits(3) codes, as DESIGN.md assigns them.
     enum Status: Int32 {
-        case usage = 64, dataError = 65, unavailable = 69, software = 70
+        case usage = 64, dataError = 65, unavailable = 69, software = 70, cannotCreate = 73
     }
 
     let status: Status
@@ -15,6 +16,8 @@ struct CommandFailure: Error {
     static func unavailable(_ message: String) -> CommandFailure { CommandFailure(status: .unavailable, message: message) }
     static func usage(_ message: String) -> CommandFailure { CommandFailure(status: .usage, message: message) }
     static func software(_ message: String) -> CommandFailure { CommandFailure(status: .software, message: message) }
+    /// A file that cannot be written: a full disk, a read-only folder (73, EX_CANTCREAT).
+    static func cannotWrite(_ message: String) -> CommandFailure { CommandFailure(status: .cannotCreate, message: message) }
 
     /// Prints the error line and gives the exit code for ArgumentParser to exit with.
     func report() -> ExitCode {
@@ -28,6 +31,8 @@ extension Error {
     /// internal error (70), after printing its line.
     func report() -> ExitCode {
         if let failure = self as? CommandFailure { return failure.report() }
+        // A full disk under a command with no store path at hand (demo, booth): 73, not 70.
+        if let error = self as? StoreError, error.isOutOfSpace { return CommandFailure.storeFailure(error, path: "").report() }
         return CommandFailure.software("\(self)").report()
     }
 }

@@ -9,7 +9,8 @@ struct StatusCommand: ParsableCommand {
         abstract: "Show the outbox: queued, delivered, dead-lettered, last success, last error.",
         discussion: """
             Reads the local store only, so it works while `leadgate forward` runs elsewhere. \
-            --dead-letters lists the changes the destination refused, with the reason.
+            --dead-letters lists the changes the destination refused, with the reason; \
+            `leadgate forward --retry-dead --all` (or ids) puts them back in the queue.
             """
     )
 
@@ -63,6 +64,9 @@ struct StatusCommand: ParsableCommand {
         ]
         for entry in dead {
             lines.append("dead  \(entry.item.eventID)  lead \(entry.item.leadID)  \(entry.item.kind)  \(entry.reason)")
+        }
+        if !dead.isEmpty {
+            lines.append("resend them once the cause is fixed: leadgate forward --retry-dead --all (or event/lead ids)")
         }
         Terminal.write(lines.joined(separator: "\n") + "\n")
     }

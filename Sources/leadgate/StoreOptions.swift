@@ -23,12 +23,17 @@ struct StoreOptions: ParsableArguments {
 }
 
 extension CommandFailure {
-    /// A store error as the user sees it: a file that cannot be opened is unavailable (69),
-    /// a missing id is bad input (65), anything else is internal (70).
+    /// A store error as the user sees it: a full disk is "cannot write" (73), a file that
+    /// cannot be opened is unavailable (69), a missing id is bad input (65), anything else is
+    /// internal (70).
     static func storeFailure(_ error: any Error, path: String) -> CommandFailure {
         if let failure = error as? CommandFailure { return failure }
         guard let error = error as? StoreError else {
             return CommandFailure(status: .software, message: "store \(path): \(error)")
+        }
+        if error.isOutOfSpace {
+            let store = path.isEmpty ? "the store" : "the store \(path)"
+            return .cannotWrite("cannot write \(store): the disk is full (\(error.detail)); free some space and run it again")
         }
         switch error.code {
         case .cannotOpen, .schemaTooNew: return CommandFailure(status: .unavailable, message: "store \(path): \(error.detail)")

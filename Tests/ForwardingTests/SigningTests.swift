@@ -25,10 +25,17 @@ import Testing
     }
 
     @Test func takesAPlainSecretAsItsBytes() throws {
-        let plain = try WebhookSecret("Jefe")
-        #expect(plain.key == Array("Jefe".utf8))
+        let plain = try WebhookSecret("Jefe-is-sixteen!")
+        #expect(plain.key == Array("Jefe-is-sixteen!".utf8))
         #expect(throws: ForwardingError.self) { try WebhookSecret("whsec_!!!") }
         #expect(throws: ForwardingError.self) { try WebhookSecret("") }
+    }
+
+    @Test func refusesASecretShorterThan16Bytes() {
+        #expect(throws: ForwardingError.self) { try WebhookSecret("Jefe") }
+        #expect(throws: ForwardingError.self) { try WebhookSecret("fifteen-bytes!!") }
+        #expect(throws: ForwardingError.self) { try WebhookSecret("whsec_" + Data(repeating: 7, count: 15).base64EncodedString()) }
+        #expect(throws: Never.self) { try WebhookSecret("whsec_" + Data(repeating: 7, count: 16).base64EncodedString()) }
     }
 }
 
@@ -68,11 +75,11 @@ import Testing
     @Test func picksTheSinkByScheme() throws {
         let logger = Logger(label: "test")
         #expect(try Destination.sink(for: "postgresql://db.example/crm", environment: [:], logger: logger) is PostgresSink)
-        #expect(try Destination.sink(for: "https://hooks.example/x", environment: ["LEADGATE_WEBHOOK_SECRET": "s"], logger: logger) is WebhookSink)
+        #expect(try Destination.sink(for: "https://hooks.example/x", environment: ["LEADGATE_WEBHOOK_SECRET": "a-secret-of-enough-bytes"], logger: logger) is WebhookSink)
         #expect(throws: ForwardingError.self) { try Destination.sink(for: "https://hooks.example/x", environment: [:], logger: logger) }
         #expect(throws: ForwardingError.self) { try Destination.sink(for: "ftp://x/y", environment: [:], logger: logger) }
         #expect(throws: ForwardingError.self) {
-            try Destination.sink(for: "http://hooks.example/x", environment: ["LEADGATE_WEBHOOK_SECRET": "s"], logger: logger)
+            try Destination.sink(for: "http://hooks.example/x", environment: ["LEADGATE_WEBHOOK_SECRET": "a-secret-of-enough-bytes"], logger: logger)
         }
     }
 

@@ -120,7 +120,7 @@ import TestSupport
     @Test func stopsAndReportsUnreachableWhenNothingListens() async throws {
         let store = try LeadFixtures.store()
         try LeadFixtures.capture(0..<4, into: store)
-        let sink = try WebhookSink(url: "http://127.0.0.1:9/hooks", secret: try WebhookSecret("s"), timeout: .seconds(5), logger: logger)
+        let sink = try WebhookSink(url: "http://127.0.0.1:9/hooks", secret: try WebhookSecret(Self.plainSecret), timeout: .seconds(5), logger: logger)
         let forwarder = Forwarder(store: store, sink: sink, logger: logger)
 
         let report = await forwarder.run(until: .drained)

@@ -11,6 +11,10 @@ public final class WebhookReceiver: Sendable {
         public var receivedAt: Double
         public var contentType: String
         public var body: [String: any Sendable]
+        /// POST, or GET/PUT... when a client followed a redirect here.
+        public var method: String
+        /// Whether the request carried a `webhook-signature` header at all.
+        public var hasSignature: Bool
     }
 
     public let url: String
@@ -18,7 +22,7 @@ public final class WebhookReceiver: Sendable {
     private let log: URL
     private let folder: URL
 
-    /// `statuses` as the script takes them: `500,200`, `429:1,200`...
+    /// `statuses` as the script takes them: `500,200`, `429:1,200`, `302=http://...`...
     public init(secret: String, statuses: String) async throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("leadgate-webhook-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -48,7 +52,9 @@ public final class WebhookReceiver: Sendable {
                            fresh: object["fresh"] as? Bool ?? false, status: object["status"] as? Int ?? 0,
                            receivedAt: object["received_at"] as? Double ?? 0,
                            contentType: object["content_type"] as? String ?? "",
-                           body: Self.sendable(object["body"] as? [String: Any] ?? [:]))
+                           body: Self.sendable(object["body"] as? [String: Any] ?? [:]),
+                           method: object["method"] as? String ?? "POST",
+                           hasSignature: object["has_signature"] as? Bool ?? false)
         }
     }
 

@@ -100,7 +100,7 @@ import Testing
         let log = store + ".webhooks.jsonl"
         let receiver = try SpawnedProcess("/usr/bin/env", ["python3", "-u",
             LeadgateBinary.packageRoot.appendingPathComponent("Hardware/webhook_receiver.py").path,
-            "--secret", "booth-secret", "--log", log, "--port", "0"])
+            "--secret", "booth-secret-0123456789", "--log", log, "--port", "0"])
         defer { kill(receiver.pid, SIGTERM); _ = try? receiver.waitBlocking(timeout: .seconds(5)) }
         var port = ""
         for _ in 0..<100 where port.isEmpty {
@@ -110,7 +110,7 @@ import Testing
         try #require(Int(port) != nil, "the receiver printed no port: \(receiver.stderr)")
 
         let terminal = try TmuxSession("\(LeadgateBinary.url.path) demo --interval 1 --store \(store) --forward http://127.0.0.1:\(port)/leads",
-                                       environment: ["LEADGATE_WEBHOOK_SECRET": "booth-secret"])
+                                       environment: ["LEADGATE_WEBHOOK_SECRET": "booth-secret-0123456789"])
         defer { terminal.kill() }
         try await terminal.waitFor("Jane Doe — CTO, Acme Corp")
         let screen = try await terminal.waitFor("online, last sync")

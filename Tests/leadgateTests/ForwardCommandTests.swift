@@ -21,7 +21,7 @@ import Testing
 
         let ftp = try w.leadgate(["forward", "--once", "--to", "ftp://files.example/leads"])
         let plainHTTP = try LeadgateBinary.run(["forward", "--once", "--to", "http://crm.example/hooks", "--store", w.store],
-                                               environment: ["LEADGATE_WEBHOOK_SECRET": "s"])
+                                               environment: ["LEADGATE_WEBHOOK_SECRET": "a-secret-of-enough-bytes"])
 
         #expect(ftp.status == 64)
         #expect(ftp.stderr == "leadgate: error: --to: ftp://files.example/leads: use postgres://... or https://...\n")
