@@ -31,12 +31,17 @@ struct BoothCommand: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
-        let (store, forwarding) = try BackgroundForwarding.openStore(storeOptions, forwardingTo: forward)
+        let forwardSetting = ForwardSetting(option: forward)
+        forwardSetting.warn()
+        let (store, forwarding) = try BackgroundForwarding.openStore(storeOptions, forwardingTo: forwardSetting.startURL)
+        let (capture, eventNotice) = capture.matchingStoredEvent(in: store)
         let session = BoothSession(store: store, builder: capture.builder, logger: Log.logger("leadgate.booth"))
         let backend = PCSCBackend(logger: Log.logger("leadgate.pcsc"))
         let selection: ReaderSelection = reader.map { .named($0) } ?? .all
         let app = BoothApp(session: session, reader: backend, selection: selection, title: "booth",
                            fullScreen: Terminal.stdinIsTerminal && Terminal.stdoutIsTerminal)
+        app.state.message = eventNotice
+        app.forward(forwardSetting.url == nil ? nil : forwardSetting)
         if !app.fullScreen {
             Terminal.write("booth: \(capture.event) / \(capture.rep): waiting for taps; one note per line on stdin\n")
         }

@@ -5,7 +5,7 @@ import Foundation
 struct CommandFailure: Error {
     /// sysexits(3) codes, as DESIGN.md assigns them.
     enum Status: Int32 {
-        case usage = 64, dataError = 65, unavailable = 69, software = 70
+        case usage = 64, dataError = 65, noInput = 66, unavailable = 69, software = 70
     }
 
     let status: Status

@@ -12,7 +12,9 @@ struct LeadsCommand: ParsableCommand {
             Examples:
               leadgate leads --event "RSA 2026"                  a table on the terminal
               leadgate leads --overdue --rep alice                what alice should have done by now
-              leadgate leads --format csv > rsa.csv               for a CRM import
+              leadgate leads --format csv > rsa.csv               every column, for a spreadsheet or a CRM
+              leadgate leads --format csv --for salesforce > sf.csv   Salesforce's Data Import Wizard (Leads)
+              leadgate leads --format csv --for hubspot > hs.csv      HubSpot's contact import
               leadgate leads --format vcf > rsa.vcf               for an address book
             """
     )
@@ -28,14 +30,32 @@ struct LeadsCommand: ParsableCommand {
     @Flag(help: "Only leads whose next action is past due.") var overdue = false
     @Option(help: "Output: table, json (one lead per line), csv or vcf.") var format: Format = .table
     @Flag(help: "Same as --format json.") var json = false
+    @Option(name: .customLong("for"), help: ArgumentHelp(
+        "CSV with the columns this CRM's import maps on its own: salesforce or hubspot.",
+        discussion: "Salesforce: First Name, Last Name, Company (\"[not provided]\" when unknown), Title, Email, Phone, "
+            + "Lead Source (the event), Description (note, next action, tags, link), Lead Status, Rating (Hot/Warm/Cold). "
+            + "HubSpot: First Name, Last Name, Email, Phone Number, Company Name, Job Title, Lead Status "
+            + "(hot: In Progress, warm: Open, cold: Bad Timing, new: New).",
+        valueName: "crm"))
+    var crm: CRMImport?
     @OptionGroup var storeOptions: StoreOptions
+
+    func validate() throws {
+        if crm != nil, json || ![.csv, .table].contains(format) {
+            throw ValidationError("--for \(crm!.rawValue) makes CSV: use it with --format csv")
+        }
+    }
 
     func run() throws {
         try reportingFailures {
-            let store = try storeOptions.open()
+            let store = try storeOptions.openExisting()
             let filter = LeadFilter(event: event, rep: rep, owner: owner, status: status, dueBefore: overdue ? Date() : nil)
             let leads: [Lead]
             do { leads = try store.leads(filter) } catch { throw CommandFailure.storeFailure(error, path: storeOptions.path) }
+            if let crm {
+                Terminal.write(LeadExport.csv(leads, for: crm))
+                return
+            }
             switch json ? .json : format {
             case .json:
                 let encoder = JSONEncoder()
@@ -56,6 +76,7 @@ struct LeadsCommand: ParsableCommand {
 }
 
 extension LeadStatus: ExpressibleByArgument {}
+extension CRMImport: ExpressibleByArgument {}
 
 /// The leads as a table that fits a terminal line.
 enum LeadTable {
@@ -109,7 +130,7 @@ struct NoteCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let store = try storeOptions.open()
+            let store = try storeOptions.openExisting()
             let parsed = NoteGrammar(now: Date()).parse(text.joined(separator: " "))
             let lead: Lead
             do {
@@ -137,6 +158,7 @@ struct SetCommand: ParsableCommand {
     @Option(help: "Who owns the follow-up.") var owner: String?
     @Option(help: "The next action, e.g. \"call\", \"send pricing\".") var next: String?
     @Option(help: "When it is due: friday, tomorrow 14:00, 2026-12-01, +2d, an ISO time.") var due: String?
+    @Flag(help: "Accept a --due time that is already past.") var allowPast = false
     @Flag(help: "Print the updated lead as JSON.") var json = false
     @OptionGroup var storeOptions: StoreOptions
 
@@ -144,14 +166,21 @@ struct SetCommand: ParsableCommand {
         if status == nil && owner == nil && next == nil && due == nil {
             throw ValidationError("nothing to change: give --status, --owner, or --next with --due")
         }
-        if let due, DueDate().parse(due) == nil {
-            throw ValidationError("--due \(due): not a time leadgate reads (friday, tomorrow 14:00, 2026-12-01, +2d)")
+        if let due {
+            let now = Date()
+            guard let date = DueDate(now: now).parse(due) else {
+                let problem = DueDate(now: now).problem(due) ?? "not a time leadgate reads"
+                throw ValidationError("--due \"\(due)\": \(problem) (leadgate reads friday, tomorrow 14:00, 2026-12-01, +2d)")
+            }
+            if date < now.addingTimeInterval(-60) && !allowPast {
+                throw ValidationError("--due \"\(due)\" is in the past (\(Timestamp.format(date))): give a later time, or --allow-past")
+            }
         }
     }
 
     func run() throws {
         try reportingFailures {
-            let store = try storeOptions.open()
+            let store = try storeOptions.openExisting()
             let change = LeadChange(status: status, owner: owner, nextAction: next, due: due.flatMap { DueDate().parse($0) })
             do {
                 printLead(try store.annotate(id, note: nil, change: change), json: json)

@@ -20,7 +20,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let store = try storeOptions.open()
+            let store = try storeOptions.openExisting()
             let report: LeadReport
             do {
                 report = LeadReport(leads: try store.leads(LeadFilter(event: event)),
