@@ -59,7 +59,7 @@ public struct DueDate: Sendable {
         }
         guard let day else {
             if isoDayShaped(first) { return .unreadable("\(first) is not a date (use YYYY-MM-DD)") }
-            return .unreadable("\(first) is not a day leadgate reads")
+            return .unreadable("\(first) is not a day leadgate reads (friday, tomorrow, 2026-12-01, +2d)")
         }
         guard rest.count <= 1 else {
             return .unreadable("\(rest.joined(separator: " ")) is not a time of day")

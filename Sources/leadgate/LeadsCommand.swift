@@ -166,22 +166,25 @@ struct SetCommand: ParsableCommand {
         if status == nil && owner == nil && next == nil && due == nil {
             throw ValidationError("nothing to change: give --status, --owner, or --next with --due")
         }
-        if let due {
-            let now = Date()
-            guard let date = DueDate(now: now).parse(due) else {
-                let problem = DueDate(now: now).problem(due) ?? "not a time leadgate reads"
-                throw ValidationError("--due \"\(due)\": \(problem) (leadgate reads friday, tomorrow 14:00, 2026-12-01, +2d)")
-            }
-            if date < now.addingTimeInterval(-60) && !allowPast {
-                throw ValidationError("--due \"\(due)\" is in the past (\(Timestamp.format(date))): give a later time, or --allow-past")
-            }
+    }
+
+    /// The `--due` time, or the usage error naming what did not read or that it is past.
+    func dueTime(now: Date) throws(CommandFailure) -> Date? {
+        guard let due else { return nil }
+        guard let date = DueDate(now: now).parse(due) else {
+            throw CommandFailure.usage("--due \"\(due)\": \(DueDate(now: now).problem(due) ?? "not a time leadgate reads")")
         }
+        if date < now.addingTimeInterval(-60) && !allowPast {
+            throw CommandFailure.usage("--due \"\(due)\" is in the past (\(Timestamp.format(date))): give a later time, or --allow-past")
+        }
+        return date
     }
 
     func run() throws {
         try reportingFailures {
+            let dueDate = try dueTime(now: Date())
             let store = try storeOptions.openExisting()
-            let change = LeadChange(status: status, owner: owner, nextAction: next, due: due.flatMap { DueDate().parse($0) })
+            let change = LeadChange(status: status, owner: owner, nextAction: next, due: dueDate)
             do {
                 printLead(try store.annotate(id, note: nil, change: change), json: json)
             } catch {
