@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "ContactFormatsTests", dependencies: ["ContactFormats"]),
         .testTarget(name: "LeadsTests", dependencies: ["Leads", "CPhoneNumber"]),
         .testTarget(name: "LeadStoreTests", dependencies: ["LeadStore", "Leads", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "LeadStore", "Leads", "ContactFormats", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "LeadStore", "Leads", "ContactFormats", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "ForwardingTests", dependencies: ["Forwarding", "LeadStore", "Leads", "TestSupport"]),
         .testTarget(name: "TagReadersTests", dependencies: ["TagReaders", "NDEF", "TestSupport"]),
         .testTarget(name: "leadgateTests", dependencies: ["leadgate", "NDEF", "ContactFormats", "Leads", "TestSupport"]),

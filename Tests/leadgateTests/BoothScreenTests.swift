@@ -63,6 +63,13 @@ import TestSupport
         #expect(screen.contains("will not work"))
         _ = try await Self.quit(tls)
 
+        // A host no resolver knows (or, on a machine without DNS, none resolves).
+        let unknown = try Self.demo(store, "--forward 'postgres://leadgate@no-such-host.invalid/leads?connect_timeout=2'")
+        defer { unknown.kill() }
+        let named = try await unknown.waitFor("forward: no-such-host.invalid: ")
+        #expect(named.contains("host not found") || named.contains("no DNS"))
+        _ = try await Self.quit(unknown)
+
         let refused = try Self.demo(store, "--forward 'postgres://leadgate@127.0.0.1:1/leads?connect_timeout=2'")
         defer { refused.kill() }
         let offline = try await refused.waitFor("127.0.0.1: connection refused")

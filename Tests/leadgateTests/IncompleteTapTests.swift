@@ -9,10 +9,8 @@ struct IncompleteTapTests {
     @Test func aTagPulledAwayMidReadStillMakesAUIDLeadMarkedIncomplete() async throws {
         let store = DemoCommandTests.freshStore()
         defer { DemoCommandTests.remove(store) }
-        let terminal = try TmuxSession("\(LeadgateBinary.url.path) booth --event 'RSA 2026' --rep alice --reader '\(VirtualReaderFixture.slot0)' --store \(store)",
-                                       environment: ["LEADGATE_LOG_LEVEL": "error"])
+        let terminal = try await BoothCommandTests.booth(store: store)
         defer { terminal.kill() }
-        try await terminal.waitFor(VirtualReaderFixture.slot0)
 
         // UID, capability container, then gone before the NDEF pages.
         let torn = try VirtualReaderFixture.tag(["--slot", "0", "--kind", "ntag215", "--uid", "04C1C2C3C4C5C6",
