@@ -5,7 +5,12 @@ extension LeadStore {
     /// The newest leads of an event (however its name is spelled), newest first: what a
     /// booth screen shows again after a restart.
     public func latestLeads(event: String, limit: Int) throws(StoreError) -> [Lead] {
-        let spellings = try eventFilter(event)
+        try latestLeads(spellings: try eventFilter(event), limit: limit)
+    }
+
+    /// The newest leads stored under any of these event names, newest first.
+    public func latestLeads(spellings: [String], limit: Int) throws(StoreError) -> [Lead] {
+        guard !spellings.isEmpty else { return [] }
         return try withDatabase { (db) throws(StoreError) in
             let statement = try db.statement("""
                 SELECT id, json FROM leads WHERE event IN (\(spellings.map { _ in "?" }.joined(separator: ", ")))
@@ -20,7 +25,12 @@ extension LeadStore {
 
     /// How many leads of an event were captured since `start` (a booth's "leads today").
     public func leadCount(event: String, capturedSince start: Date) throws(StoreError) -> Int {
-        let spellings = try eventFilter(event)
+        try leadCount(spellings: try eventFilter(event), capturedSince: start)
+    }
+
+    /// How many leads stored under any of these event names were captured since `start`.
+    public func leadCount(spellings: [String], capturedSince start: Date) throws(StoreError) -> Int {
+        guard !spellings.isEmpty else { return 0 }
         return try withDatabase { (db) throws(StoreError) in
             let statement = try db.statement("""
                 SELECT count(*) FROM leads WHERE event IN (\(spellings.map { _ in "?" }.joined(separator: ", "))) AND captured_at >= ?

@@ -32,6 +32,9 @@ final class BoothApp {
     var forwardSetting: ForwardSetting?
     var forwardLog: ForwardLogTail?
     let drafts: NoteDraft
+    /// The names this booth's event has in the store (read once: the booth captures into one).
+    var eventSpellings: [String] = []
+    var lastCountRefresh = ContinuousClock.now - .seconds(60)
 
     init(session: BoothSession, reader: any TagReader, selection: ReaderSelection, title: String, fullScreen: Bool) {
         self.session = session
@@ -54,7 +57,8 @@ final class BoothApp {
     /// The event's earlier leads (a restarted booth shows what it had) and a note draft
     /// that a Ctrl-C left.
     func restore() {
-        let earlier = (try? session.store.latestLeads(event: session.builder.event, limit: 50)) ?? []
+        eventSpellings = Array(Set(((try? session.store.eventSpellings(session.builder.event)) ?? []) + [session.builder.event]))
+        let earlier = (try? session.store.latestLeads(spellings: eventSpellings, limit: 50)) ?? []
         state.recent = earlier.map {
             BoothState.Row(time: $0.capturedAt, headline: $0.headline, status: $0.status.rawValue, note: $0.note ?? "", merged: false)
         }
@@ -274,8 +278,13 @@ final class BoothApp {
         state.queued = status.queued
         state.delivered = status.delivered
         state.deadLettered = status.deadLettered
-        if let today = try? session.store.leadCount(event: session.builder.event, capturedSince: Calendar.current.startOfDay(for: Date())) {
-            state.leadsToday = today
+        // Counted again now and then (another process may capture too, and midnight passes);
+        // between two counts each new lead adds one.
+        if ContinuousClock.now - lastCountRefresh > .seconds(30) {
+            lastCountRefresh = .now
+            if let today = try? session.store.leadCount(spellings: eventSpellings, capturedSince: Calendar.current.startOfDay(for: Date())) {
+                state.leadsToday = today
+            }
         }
         if let setting = forwardSetting, setting.problem == nil, let url = setting.url {
             state.forwarding = ForwardingHealth.assess(url: url, status: status, logLines: forwardLog?.lines() ?? [])

@@ -77,7 +77,7 @@ enum BoothScreen {
         lines.append("Last leads:")
         let time = DateFormatter()
         time.dateFormat = "HH:mm:ss"
-        let visible = max(1, rows - 12)
+        let visible = max(1, rows - 15)
         if s.recent.isEmpty { lines.append("  (none yet: tap a card, badge or phone on the reader)") }
         for row in s.recent.prefix(visible) {
             var text = "  \(time.string(from: row.time))  \(oneLine(row.headline))  [\(row.status)]"

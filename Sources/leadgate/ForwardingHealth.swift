@@ -82,7 +82,8 @@ struct ForwardingHealth: Equatable {
     /// A delivery error (libpq's, URLSession's, an HTTP status) reduced to a few words, and
     /// whether waiting will help.
     static func classify(_ error: String, host: String) -> (Kind, String) {
-        let t = error.lowercased()
+        // Without the host name: `tls.example` or `ssl-db` must not read as a TLS failure.
+        let t = host.isEmpty ? error.lowercased() : error.lowercased().replacingOccurrences(of: host.lowercased(), with: "the host")
         if t.contains("leadgate_webhook_secret") { return (.misconfigured, phrase(forSetupError: error)) }
         if t.contains("temporary failure in name resolution") || t.contains("try again") && t.contains("name") {
             return (.offline, "\(host): no DNS (no network?)")
