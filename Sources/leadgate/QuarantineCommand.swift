@@ -102,9 +102,11 @@ struct QuarantineCommand: ParsableCommand {
                 let store = try storeOptions.openExisting()
                 let entry: QuarantineEntry
                 do { entry = try store.quarantined(id) } catch { throw CommandFailure.storeFailure(error, path: storeOptions.path) }
-                guard let event = event ?? entry.event, let rep = rep ?? entry.rep else {
+                guard let given = event ?? entry.event, let rep = rep ?? entry.rep else {
                     throw CommandFailure.usage("the entry has no event or rep: give --event and --rep")
                 }
+                let (event, notice) = EventSpelling.resolve(given, in: store)
+                if let notice { Terminal.printWarning(notice) }
                 let normalizer = ContactNormalizer(region: region ?? PhoneNumberNormalizer.defaultRegion(environment: ProcessInfo.processInfo.environment))
                 let builder = CaptureBuilder(event: event, rep: rep, policy: LeadPolicy(), normalizer: normalizer)
                 let payload: DecodedPayload
