@@ -47,8 +47,7 @@ public enum CRMImport: String, CaseIterable, Sendable {
         switch self {
         case .salesforce:
             // A lead needs a last name too: the email's or the link's, when there is no name.
-            let last = name.family.isEmpty && name.given.isEmpty
-                ? (c.emails.first ?? phone.nonEmpty ?? c.urls.first ?? lead.source.tagUID.map { "Badge \($0)" } ?? "Lead \(lead.id.prefix(8))")
+            let last = name.family.isEmpty && name.given.isEmpty ? Self.standInName(lead, phone: phone)
                 : (name.family.isEmpty ? name.given : name.family)
             let first = name.family.isEmpty ? "" : name.given
             return [first, last, c.organization ?? Self.salesforceNoCompany, c.title ?? "", c.emails.first ?? "", phone,
@@ -56,6 +55,16 @@ public enum CRMImport: String, CaseIterable, Sendable {
         case .hubspot:
             return [name.given, name.family, c.emails.first ?? "", phone, c.organization ?? "", c.title ?? "", leadStatus]
         }
+    }
+
+    /// What names a lead that has no name: its email, phone, link, badge or id.
+    static func standInName(_ lead: Lead, phone: String) -> String {
+        let c = lead.contact
+        if let email = c.emails.first { return email }
+        if !phone.isEmpty { return phone }
+        if let url = c.urls.first { return url }
+        if let uid = lead.source.tagUID { return "Badge \(uid)" }
+        return "Lead \(lead.id.prefix(8))"
     }
 
     /// The rep's note with what has no column of its own: where and by whom the lead was
@@ -71,17 +80,4 @@ public enum CRMImport: String, CaseIterable, Sendable {
         lines.append("leadgate lead \(lead.id)")
         return lines.joined(separator: "\n")
     }
-}
-
-extension LeadExport {
-    /// CSV in the columns `crm`'s import wizard maps without help.
-    public static func csv(_ leads: [Lead], for crm: CRMImport) -> String {
-        var out = csvRow(crm.header)
-        for lead in leads { out += csvRow(crm.row(lead)) }
-        return out
-    }
-}
-
-extension String {
-    fileprivate var nonEmpty: String? { isEmpty ? nil : self }
 }
