@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Forwarding", dependencies: ["Leads", "LeadStore", "CLibPQ", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "TagReaders",
-            dependencies: ["NDEF", "ContactFormats", "CPCSCLite", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["NDEF", "ContactFormats", "CPCSCLite", "CNFC", .product(name: "Logging", package: "swift-log")]
         ),
         .executableTarget(
             name: "leadgate",

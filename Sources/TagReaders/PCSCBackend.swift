@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Synchronization
 
 /// Taps from the PC/SC readers that pcscd serves: any USB CCID contactless reader (ACR122U,
 /// ACR1252U, SCL3711 with the right driver...) or vpcd's virtual ones.
@@ -44,18 +43,11 @@ public struct PCSCBackend: TagReader {
         let monitor = PCSCMonitor(library: library, selection: selection, logger: logger,
                                   retryInterval: retryInterval, continuation: continuation)
         continuation.onTermination = { _ in monitor.stop() }
-        let id = ObjectIdentifier(monitor)
-        // Registered before the thread starts, so a shutdown that follows at once cannot miss it.
-        Self.runningMonitors.withLock { $0[id] = monitor }
-        DedicatedThread.start(name: "leadgate.pcsc.monitor") {
-            monitor.run()
-            _ = Self.runningMonitors.withLock { $0.removeValue(forKey: id) }
-        }
+        Self.runningMonitors.start(monitor, threadName: "leadgate.pcsc.monitor")
         return stream
     }
 
-    /// Monitor threads that have not returned yet, stopped or not.
-    private static let runningMonitors = Mutex<[ObjectIdentifier: PCSCMonitor]>([:])
+    private static let runningMonitors = RunningMonitors()
 
     /// Stops every ``events(on:)`` stream (they finish) and waits until their threads have
     /// returned, at most `timeout`; `true` if they all did. Call it before the process exits.
@@ -67,12 +59,6 @@ public struct PCSCBackend: TagReader {
     /// `SCardCancel` reaches it, within ``PCSCMonitor/waitLimitMilliseconds`` at worst.
     @discardableResult
     public static func shutDown(timeout: Duration = .seconds(3)) async -> Bool {
-        for monitor in runningMonitors.withLock({ Array($0.values) }) { monitor.stop() }
-        let deadline = ContinuousClock.now + timeout
-        while !runningMonitors.withLock({ $0.isEmpty }) {
-            guard ContinuousClock.now < deadline else { return false }
-            do { try await Task.sleep(for: .milliseconds(5)) } catch { usleep(5_000) }  // cancelled: still wait
-        }
-        return true
+        await runningMonitors.shutDown(timeout: timeout)
     }
 }

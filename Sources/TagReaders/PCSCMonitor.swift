@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// ``run()`` owns the PC/SC context and everything it learns about readers; only the stop
 /// request crosses threads, through ``control``.
-final class PCSCMonitor: Sendable {
+final class PCSCMonitor: ReaderMonitor {
     /// How long one `SCardGetStatusChange` waits. `SCardCancel` ends a wait at once, but a
     /// cancel that lands just before the wait begins is lost (pcsc-lite drops it), so a wait
     /// never lasts longer than this and the stop flag is looked at in between.

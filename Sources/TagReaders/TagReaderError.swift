@@ -1,4 +1,4 @@
-/// An error from a tag reader: a PC/SC call that failed, a tag that left or refused a command,
+/// An error from a tag reader: a PC/SC or libnfc call that failed, a tag that left or refused a command,
 /// or a simulated tag file that could not be read.
 ///
 /// The description names the failing call, its result and lengths, never tag content or UIDs,
@@ -28,7 +28,9 @@ public struct TagReaderError: Error, Sendable, Hashable, CustomStringConvertible
     /// The failing call and its result, such as `SCardEstablishContext returned SCARD_E_NO_SERVICE`.
     public var failedCall: String? {
         guard let function else { return nil }
-        return "\(function) returned \(result.map { PCSCResult.name(of: $0) } ?? "an error")"
+        // libnfc's calls are all named nfc_...; its results are small negative numbers.
+        let name = function.hasPrefix("nfc_") ? result.map(LibNFCResult.name(of:)) : result.map(PCSCResult.name(of:))
+        return "\(function) returned \(name ?? "an error")"
     }
 }
 
@@ -62,6 +64,8 @@ extension TagReaderError {
         public static let timeout = Code("timeout")
         /// Any other PC/SC failure.
         public static let pcscFailure = Code("pcscFailure")
+        /// Any other libnfc failure.
+        public static let nfcFailure = Code("nfcFailure")
         /// A file for the simulated backend is missing, too large or not a tag it can play.
         public static let invalidTagFile = Code("invalidTagFile")
         /// A simulated reader name that the backend does not have.

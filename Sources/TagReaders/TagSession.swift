@@ -118,6 +118,22 @@ extension TagSession {
             return response
         }
 
+        /// FAST_READ (`3A first last`) of a Type 2 tag, counted and timed like any command.
+        mutating func fastRead(from first: Int, through last: Int) throws(TagReaderError) -> [UInt8] {
+            guard let channel = channel as? any FastReadChannel else {
+                throw TagReaderError(.tagRefused, "this reader cannot send FAST_READ")
+            }
+            commandCount += 1
+            let start = ContinuousClock.now
+            defer { ioTime += .now - start }
+            let data = try channel.fastRead(from: first, through: last)
+            // The image grows by whole pages from `first`, or the next page number would be wrong.
+            guard data.count == (last - first + 1) * 4 else {
+                throw TagReaderError(.tagRefused, "the tag answered a FAST_READ of \(last - first + 1) pages with \(data.count) bytes")
+            }
+            return data
+        }
+
         /// A command's name for messages: its class and instruction bytes, never its data.
         static func name(of command: [UInt8]) -> String {
             hexString(Array(command.prefix(2)))

@@ -34,7 +34,7 @@ struct BoothCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var capture: CaptureOptions
-    @Option(help: "Read only this reader (a name or part of one). Default: every reader.") var reader: String?
+    @Option(help: "Read only this reader (a name or part of one; nfc:CONNSTRING for a libnfc device). Default: every reader.") var reader: String?
     @Option(help: "Forward leads to this shared store in the background (postgres://... or https://...). Default: $LEADGATE_FORWARD.")
     var forward: String?
     @OptionGroup var storeOptions: StoreOptions
@@ -45,9 +45,8 @@ struct BoothCommand: AsyncParsableCommand {
         let (store, forwarding) = try BackgroundForwarding.openStore(storeOptions, forwardingTo: forwardSetting.startURL)
         let (capture, eventNotice) = capture.matchingStoredEvent(in: store)
         let session = BoothSession(store: store, builder: capture.builder, logger: Log.logger("leadgate.booth"))
-        let backend = PCSCBackend(logger: Log.logger("leadgate.pcsc"))
-        let selection: ReaderSelection = reader.map { .named($0) } ?? .all
-        let app = BoothApp(session: session, reader: backend, selection: selection, title: "booth",
+        let choice = ReaderChoice(reader, logger: Log.logger("leadgate.pcsc"))
+        let app = BoothApp(session: session, reader: choice.reader, selection: choice.selection, title: "booth",
                            fullScreen: Terminal.stdinIsTerminal && Terminal.stdoutIsTerminal)
         app.state.message = eventNotice
         app.forward(forwardSetting.url == nil ? nil : forwardSetting)
@@ -57,7 +56,7 @@ struct BoothCommand: AsyncParsableCommand {
         await app.run()
         // Out of libpcsclite before exit: its exit-time destructor frees the contexts under a
         // monitor thread still waiting in SCardGetStatusChange (SIGSEGV).
-        await PCSCBackend.shutDown()
+        await ReaderChoice.shutDown()
         await forwarding?.stop()
         Terminal.write(app.summary())
     }

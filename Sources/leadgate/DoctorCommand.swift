@@ -5,7 +5,7 @@ import TagReaders
 struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
-        abstract: "Check pcscd, the readers, kernel modules, udev rules and permissions.",
+        abstract: "Check pcscd, libnfc, the readers, kernel modules, udev rules and permissions.",
         discussion: """
             Prints one line per check; each problem comes with the command that fixes it. \
             Exits 0 when everything is in order, 69 when something needs fixing.
@@ -14,6 +14,9 @@ struct DoctorCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Look for /proc, /sys, /etc, /usr and /dev under this folder (for tests).", visibility: .hidden))
     var root = "/"
+
+    @Option(help: "Also check this libnfc device, as read --reader takes it (nfc:pn532_uart:/dev/ttyUSB0).")
+    var reader: String?
 
     /// USB readers leadgate knows: vendor and product IDs, and what they are.
     static let knownReaders: [(vendor: String, product: String, name: String, pn53x: Bool)] = [
@@ -40,6 +43,7 @@ struct DoctorCommand: AsyncParsableCommand {
         var findings: [Finding] = []
         findings += checkPCSCD()
         findings += await checkService()
+        findings += await checkLibNFC(pcscReaders: (try? await PCSCBackend(logger: Log.logger("leadgate.pcsc")).readers().map(\.name)) ?? [])
         findings += checkModules()
         findings += checkUdevRules()
         findings += checkUSBDevices()

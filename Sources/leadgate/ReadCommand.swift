@@ -21,10 +21,11 @@ struct ReadCommand: AsyncParsableCommand {
             Examples:
               leadgate read --json
               leadgate read --reader ACR122U --count 5 --timeout 60
+              leadgate read --reader nfc:pn532_uart:/dev/ttyUSB0 --json
             """
     )
 
-    @Option(help: "Read only this reader: its exact name, or part of it (any case). Default: every reader.")
+    @Option(help: "Read only this reader: its exact name, or part of it (any case); nfc:CONNSTRING a libnfc device (nfc:pn532_uart:/dev/ttyUSB0), nfc alone libnfc's default one. Default: every reader.")
     var reader: String?
 
     @Option(help: "Exit after this many taps.")
@@ -93,7 +94,9 @@ struct ReadCommand: AsyncParsableCommand {
         let stream: AsyncStream<TagEvent>
         var player: Task<Void, Never>?
         if simulatedFiles.isEmpty {
-            stream = PCSCBackend(logger: logger).events(on: selection)
+            let choice = ReaderChoice(reader, logger: logger)
+            stream = choice.reader.events(on: choice.selection)
+            ReaderShutdownOnSignal.install()
         } else {
             let tags: [SimulatedTag]
             do { tags = try SimulatedTag.load(simulatedFiles.map { URL(fileURLWithPath: $0) }) } catch {
@@ -134,7 +137,9 @@ struct ReadCommand: AsyncParsableCommand {
         if simulatedFiles.isEmpty {
             // Out of libpcsclite before exit: its exit-time destructor frees the contexts under
             // a monitor thread still waiting in SCardGetStatusChange (SIGSEGV, exit 139).
-            await PCSCBackend.shutDown()
+            // And the libnfc devices closed, so the next program can open them.
+            await ReaderChoice.shutDown()
+            if let signal = ReaderShutdownOnSignal.signal { throw ExitCode(128 + signal) }
         }
 
         let seen = progress.withLock { $0 }
@@ -169,7 +174,9 @@ struct ReadCommand: AsyncParsableCommand {
                 defer { progress.isServiceDown = true }
                 return !progress.isServiceDown
             }
-            if announce {
+            if announce, error.function?.hasPrefix("nfc_") == true {
+                Terminal.printWarning("\(error); retrying every 2 s")
+            } else if announce {
                 Terminal.printWarning("pcscd is not running (\(error.failedCall ?? error.description)); waiting for it to start, retrying")
             }
         case .serviceAvailable:
@@ -177,11 +184,15 @@ struct ReadCommand: AsyncParsableCommand {
                 defer { progress.isServiceDown = false }
                 return progress.isServiceDown
             }
-            if wasDown { Terminal.printWarning("pcscd is back") }
+            if wasDown { Terminal.printWarning(ReaderChoice.libNFCConnstring(reader) != nil ? "the libnfc reader is back" : "pcscd is back") }
         case .readerAdded(let name):
             progress.withLock { _ = $0.readers.insert(name) }
         case .readerRemoved(let name):
             progress.withLock { _ = $0.readers.remove(name) }
+            // With --reader nfc:..., the backend's own unavailable event says it already.
+            if reader == nil, name.hasPrefix("nfc:") {
+                Terminal.printWarning("\(name): the reader went away; trying to open it again every 2 s")
+            }
         case .tagRemoved:
             break
         case .tap(let tap):

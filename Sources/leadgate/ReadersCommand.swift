@@ -5,10 +5,12 @@ import TagReaders
 struct ReadersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "readers",
-        abstract: "List the PC/SC readers and whether a tag is on each.",
+        abstract: "List the PC/SC readers (and whether a tag is on each) and the libnfc devices.",
         discussion: """
             Exits 69 when pcscd is not running or refuses this user; `leadgate doctor` says how \
-            to fix it. No reader attached is not an error: the list is empty.
+            to fix it. No reader attached is not an error: the list is empty. libnfc devices \
+            are the ones libnfc's own scan finds (libnfc.conf, LIBNFC_DEVICE, USB), named \
+            nfc:CONNSTRING as read --reader takes them; their tag state is not polled.
             """
     )
 
@@ -28,12 +30,16 @@ struct ReadersCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let readers: [ReaderStatus]
+        var readers: [ReaderStatus] = []
+        var pcscFailure: TagReaderError?
         do {
             readers = try await PCSCBackend(logger: Log.logger("leadgate.pcsc")).readers()
         } catch {
-            throw Self.failure(error).report()
+            pcscFailure = error
         }
+        let libNFCReaders = (try? await LibNFCBackend.discover())?.map { ReaderStatus(name: "nfc:" + $0, isTagPresent: false) } ?? []
+        if let pcscFailure, libNFCReaders.isEmpty { throw Self.failure(pcscFailure).report() }
+        readers += libNFCReaders
         let entries = readers.map { reader in
             Entry(name: reader.name, tagPresent: reader.isTagPresent,
                   atr: reader.isTagPresent ? reader.atr.map { String(format: "%02X", $0) }.joined() : nil,
@@ -43,15 +49,21 @@ struct ReadersCommand: AsyncParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             Terminal.write(String(decoding: try encoder.encode(entries), as: UTF8.self) + "\n")
-            return
+        } else {
+            printTable(entries)
         }
+        // The libnfc devices are listed, but pcscd's absence still needs fixing.
+        if let pcscFailure { throw Self.failure(pcscFailure).report() }
+    }
+
+    private func printTable(_ entries: [Entry]) {
         if entries.isEmpty {
             Terminal.write("no readers (plug one in; leadgate doctor checks drivers and permissions)\n")
         }
         let width = entries.map(\.name.count).max() ?? 0
         for entry in entries {
             let padding = String(repeating: " ", count: width - entry.name.count)
-            let state = entry.tagPresent ? "tag present (\(entry.tagType ?? "unknown"), ATR \(entry.atr ?? ""))" : "no tag"
+            let state = entry.name.hasPrefix("nfc:") ? "libnfc device" : entry.tagPresent ? "tag present (\(entry.tagType ?? "unknown"), ATR \(entry.atr ?? ""))" : "no tag"
             Terminal.write("\(entry.name)\(padding)  \(state)\n")
         }
     }
