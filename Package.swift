@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // System libraries: a module map and a shim header each, no Swift.
@@ -47,6 +48,7 @@ let package = Package(
                 "NDEF", "ContactFormats", "Leads", "TagReaders", "LeadStore", "Gateway", "Forwarding",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             // jemalloc's malloc in place of glibc's (Debian's libjemalloc-dev): a card's decode
             // allocates some thirty strings and arrays, freed again on other threads; an import

@@ -24,16 +24,16 @@ if [ -z "${LEADGATE_BINARY:-}" ]; then
   LEADGATE_BINARY=$(swift build -c release --scratch-path .build-tags --show-bin-path)/leadgate
 fi
 
-# One pcscd and one set of vpcd ports per machine: take turns with the end-to-end tests.
-exec 9>/tmp/leadgate-vpcd.lock
-flock 9
+# A pcscd of its own (socket and vpcd ports in $work/pcscd), beside any the machine runs;
+# leadgate and the virtual tag find it through PCSCLITE_CSOCK_NAME and LEADGATE_VPCD_PORT.
 cleanup() {
   [ -n "${tag_pid:-}" ] && kill "$tag_pid" 2>/dev/null || true
-  bash Hardware/pcscd-vpcd.sh stop >/dev/null 2>&1 || true
+  bash Hardware/pcscd-vpcd.sh stop "$work/pcscd" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
-bash Hardware/pcscd-vpcd.sh start
+# shellcheck disable=SC2046
+export $(bash Hardware/pcscd-vpcd.sh start "$work/pcscd")
 
 printf 'BEGIN:VCARD\r\nVERSION:3.0\r\nN:Doe;Jane;;;\r\nFN:Jane Doe\r\nORG:Acme Corp\r\nTITLE:CTO\r\nEMAIL;TYPE=work:jane@acme.example\r\nTEL;TYPE=cell:+1 555 0100\r\nURL:https://acme.example/jane\r\nEND:VCARD\r\n' > "$work/jane.vcf"
 note=$(printf 'Met at booth 12, wants a 50-seat pilot. %.0s' $(seq 1 14))

@@ -13,6 +13,8 @@ packages=(
   pcscd vsmartcard-vpcd postgresql tmux sqlite3 libnfc-bin pcsc-tools
   # benchmarks: the reference vCard parser the parse benchmark compares against
   libez-vcard-java libvinnie-java default-jdk-headless
+  # test: the kiosk's page in a real browser (headless chromium driven by selenium)
+  chromium chromium-driver python3-selenium
 )
 
 missing=()

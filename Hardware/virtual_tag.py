@@ -15,7 +15,9 @@ answers, and reports everything as JSON lines on stdout, one event a line:
 vpcd protocol: every message is a 2-byte big-endian length then that many bytes. A 1-byte
 message is a control (00 power off, 01 power on, 02 reset, 04 send the ATR; only 04 is
 answered); anything longer is a command APDU to answer. Closing the socket removes the card.
-vpcd listens on 35963 for slot 0 and 35964 for slot 1 of the "Virtual PCD" reader.
+vpcd listens on PORT for slot 0 and PORT+1 for slot 1 of the "Virtual PCD" reader: PORT is
+$LEADGATE_VPCD_PORT (Hardware/pcscd-vpcd.sh sets it for its private pcscd), else vpcd's own
+default 35963.
 
 Examples:
   virtual_tag.py --kind ntag215 --ndef card.ndef              # stays on the reader
@@ -29,6 +31,7 @@ Standard library only, so tests and demos need nothing built.
 
 import argparse
 import json
+import os
 import signal
 import socket
 import struct
@@ -36,7 +39,7 @@ import sys
 import threading
 import time
 
-VPCD_BASE_PORT = 35963
+VPCD_BASE_PORT = int(os.environ.get("LEADGATE_VPCD_PORT") or 35963)
 
 # Type 2 tags: total pages and the data-area size byte of the capability container.
 TYPE2_LAYOUTS = {
@@ -433,7 +436,7 @@ def parse_arguments():
     content.add_argument("--vcf", help="a vCard file, stored as one text/vcard record")
     content.add_argument("--uri", help="a URL, stored as one URI record")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--slot", type=int, default=0, help="vpcd slot: 0 is port 35963, 1 is 35964")
+    parser.add_argument("--slot", type=int, default=0, help="vpcd slot: 0 is port $LEADGATE_VPCD_PORT (default 35963), 1 is the next")
     parser.add_argument("--port", type=int, help="vpcd port (overrides --slot)")
     parser.add_argument("--mle", type=int, default=32, help="Type 4: MLe, the most bytes one READ BINARY returns")
     parser.add_argument("--mapping", type=int, choices=[1, 2], default=2, help="Type 4: answer the v2 or only the v1 NDEF AID")

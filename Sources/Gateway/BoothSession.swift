@@ -81,7 +81,8 @@ public final class BoothSession: Sendable {
                                 tagType: tap.tagType.rawValue, format: format)
         let candidate = LeadCandidate.make(contact: contact, raw: raw, source: source, event: builder.event,
                                            rep: builder.rep, policy: builder.policy, capturedAt: now)
-        let outcome = try store.capture(candidate)
+        // A kiosk capture waits for the visitor's consent before it is queued (LeadStore+Consent).
+        let outcome = channel == .kiosk ? try store.holdForConsent(candidate) : try store.capture(candidate)
         if issues.isEmpty { try store.resolveQuarantine(origin: origin, leadID: outcome.leadID, at: now) }
         guard let lead = outcome.lead ?? (try? store.lead(outcome.leadID)) else {
             return .rejected(reader: tap.reader, reason: "the store has no lead \(outcome.leadID)")
@@ -101,7 +102,7 @@ public final class BoothSession: Sendable {
         var candidate = LeadCandidate.make(contact: NormalizedContact(), raw: RawPayload(mediaType: "application/octet-stream", bytes: tap.uid),
                                            source: source, event: builder.event, rep: builder.rep, policy: builder.policy, capturedAt: now)
         candidate.lead.tags = [Self.incompleteTag]
-        let outcome = try store.capture(candidate)
+        let outcome = channel == .kiosk ? try store.holdForConsent(candidate) : try store.capture(candidate)
         guard let lead = outcome.lead ?? (try? store.lead(outcome.leadID)) else {
             return .rejected(reader: tap.reader, reason: reason)
         }

@@ -23,6 +23,6 @@ struct Leadgate: AsyncParsableCommand {
             unavailable, 70 an internal error.
             """,
         version: "0.1.0",
-        subcommands: [DemoCommand.self, BoothCommand.self, ParseCommand.self, ImportCommand.self, LeadsCommand.self, NoteCommand.self, SetCommand.self, QuarantineCommand.self, ReportCommand.self, ForwardCommand.self, StatusCommand.self, BenchCommand.self, ReadCommand.self, ReadersCommand.self, DoctorCommand.self]
+        subcommands: [DemoCommand.self, BoothCommand.self, KioskCommand.self, ParseCommand.self, ImportCommand.self, LeadsCommand.self, NoteCommand.self, SetCommand.self, QuarantineCommand.self, ReportCommand.self, ForwardCommand.self, StatusCommand.self, BenchCommand.self, ReadCommand.self, ReadersCommand.self, DoctorCommand.self]
     )
 }

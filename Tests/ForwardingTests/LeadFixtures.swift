@@ -2,26 +2,15 @@ import Foundation
 import LeadStore
 import Leads
 import Logging
+import TestSupport
 
 /// Stores full of made-up leads, in temporary folders.
 enum LeadFixtures {
     static let event = "RSA 2026"
     static let start = Date(timeIntervalSince1970: 1_795_342_500)  // 2026-11-22T10:15:00Z
 
-    /// One folder for every store of this test process, removed when the process exits; the
-    /// folders of test processes killed before they could remove theirs go when the next one starts.
-    static let folder: URL = {
-        let temporary = FileManager.default.temporaryDirectory
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
-        where name.hasPrefix("leadgate-fwd-") {
-            if let pid = pid_t(name.dropFirst("leadgate-fwd-".count)), kill(pid, 0) != 0, errno == ESRCH {
-                try? FileManager.default.removeItem(at: temporary.appendingPathComponent(name))
-            }
-        }
-        let url = temporary.appendingPathComponent("leadgate-fwd-\(getpid())")
-        atexit { try? FileManager.default.removeItem(at: LeadFixtures.folder) }
-        return url
-    }()
+    /// One folder for every store of this test process, removed when the process exits.
+    static let folder = ProcessFolder.make("leadgate-fwd")
 
     /// A store in a new folder of its own.
     static func store() throws -> LeadStore {

@@ -1,5 +1,6 @@
 import Foundation
 import NDEF
+import TestSupport
 
 /// NDEF messages the tests put on tags, and files holding them.
 enum Fixtures {
@@ -29,21 +30,8 @@ enum Fixtures {
 
     static let profileLinkMessage = NDEFMessage(records: [.uri("https://popl.co/jane")]).encoded()
 
-    /// One folder for this test process, removed when it exits; the folders of test processes
-    /// that were killed before they could remove theirs go when the next one makes its own.
-    static let directory: URL = {
-        let temporary = FileManager.default.temporaryDirectory
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
-        where name.hasPrefix("leadgate-tagreaders-") {
-            if let pid = pid_t(name.dropFirst("leadgate-tagreaders-".count)), kill(pid, 0) != 0, errno == ESRCH {
-                try? FileManager.default.removeItem(at: temporary.appendingPathComponent(name))
-            }
-        }
-        let url = temporary.appendingPathComponent("leadgate-tagreaders-\(ProcessInfo.processInfo.processIdentifier)")
-        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        atexit { try? FileManager.default.removeItem(at: Fixtures.directory) }
-        return url
-    }()
+    /// One folder for this test process, removed when it exits.
+    static let directory = ProcessFolder.make("leadgate-tagreaders")
 
     /// Writes bytes to a file in a temporary folder and returns its path.
     static func file(_ name: String, _ bytes: [UInt8]) throws -> String {
