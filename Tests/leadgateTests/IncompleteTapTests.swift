@@ -24,7 +24,11 @@ struct IncompleteTapTests {
         #expect((lead["source"] as? [String: Any])?["format"] as? String == "uid")
         #expect((lead["source"] as? [String: Any])?["tag_uid"] as? String == "04C1C2C3C4C5C6")
 
-        // Tapped again and read to the end: Jane's lead, and the entry is resolved.
+        // Tapped again and read to the end: Jane's lead, and the entry is resolved. First the
+        // reader must have seen the torn tag leave, or the new one is the same presence.
+        for _ in 0..<200 where (try? terminal.screen())?.contains("[tag]") ?? true {
+            try await Task.sleep(for: .milliseconds(100))
+        }
         let whole = try VirtualReaderFixture.tag(["--slot", "0", "--kind", "ntag215", "--uid", "04C1C2C3C4C5C6",
                                                   "--ndef-hex", BoothCommandTests.janeHex])
         try await terminal.waitFor("Jane Doe — CTO, Acme Corp")
