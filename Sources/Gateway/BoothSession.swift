@@ -9,9 +9,10 @@ import TagReaders
 /// then take the rep's note for it.
 ///
 /// A tap is committed (fsync'd) before `handle` returns, so the screen never shows a lead
-/// that a crash could lose. A tag pulled away mid-read is not a lead: its bytes go to the
-/// quarantine and the rep is asked to tap again. A tag whose content is garbage still makes
-/// a lead from its UID, and its bytes are quarantined with the reason.
+/// that a crash could lose. A tag pulled away mid-read still makes a lead from its UID
+/// (known from the first command), tagged `incomplete`; its bytes go to the quarantine and
+/// the rep is asked to tap again. A tag whose content is garbage still makes a lead from its
+/// UID, and its bytes are quarantined with the reason.
 public final class BoothSession: Sendable {
     public let store: LeadStore
     public let builder: CaptureBuilder
@@ -56,7 +57,8 @@ public final class BoothSession: Sendable {
                                                  mediaType: "application/octet-stream", raw: tap.bytesRead,
                                                  event: builder.event, rep: builder.rep, receivedAt: now))
             logger.info("incomplete tap quarantined", metadata: ["tap.bytes": "\(tap.bytesRead.count)"])
-            return .rejected(reader: tap.reader, reason: reason)
+            guard !tap.uid.isEmpty else { return .rejected(reader: tap.reader, reason: reason) }
+            return try captureIncomplete(tap, reason: reason, now: now)
         }
         var issues = tap.issues + (tap.content?.issues.map(\.description) ?? [])
         let decoded = (tap.content?.contacts ?? []).filter { !$0.isTorn }
@@ -84,6 +86,7 @@ public final class BoothSession: Sendable {
                                            rep: builder.rep, policy: builder.policy, capturedAt: now)
         // A kiosk capture waits for the visitor's consent before it is queued (LeadStore+Consent).
         let outcome = channel == .kiosk ? try store.holdForConsent(candidate) : try store.capture(candidate)
+        if issues.isEmpty { try store.resolveQuarantine(origin: origin, leadID: outcome.leadID, at: now) }
         guard let lead = outcome.lead ?? (try? store.lead(outcome.leadID)) else {
             return .rejected(reader: tap.reader, reason: "the store has no lead \(outcome.leadID)")
         }
@@ -94,6 +97,27 @@ public final class BoothSession: Sendable {
         return .captured(Captured(lead: lead, merged: merged, reader: tap.reader, tagType: tap.tagType.rawValue,
                                   arrival: tap.timings.arrival, readerIO: tap.timings.readerIO, issues: issues))
     }
+
+    /// A lead from the UID of a tag that left mid-read, tagged `incomplete`: the person was
+    /// at the booth even if their card was not read to the end.
+    func captureIncomplete(_ tap: Tap, reason: String, now: Date) throws(StoreError) -> Outcome {
+        let source = LeadSource(channel: channel, reader: tap.reader, tagUID: tap.uidHex, tagType: tap.tagType.rawValue, format: "uid")
+        var candidate = LeadCandidate.make(contact: NormalizedContact(), raw: RawPayload(mediaType: "application/octet-stream", bytes: tap.uid),
+                                           source: source, event: builder.event, rep: builder.rep, policy: builder.policy, capturedAt: now)
+        candidate.lead.tags = [Self.incompleteTag]
+        let outcome = channel == .kiosk ? try store.holdForConsent(candidate) : try store.capture(candidate)
+        guard let lead = outcome.lead ?? (try? store.lead(outcome.leadID)) else {
+            return .rejected(reader: tap.reader, reason: reason)
+        }
+        logger.info("incomplete tap captured by its UID", metadata: ["lead.id": "\(lead.id)"])
+        let merged: Bool
+        if case .merged = outcome { merged = true } else { merged = false }
+        return .captured(Captured(lead: lead, merged: merged, reader: tap.reader, tagType: tap.tagType.rawValue,
+                                  arrival: tap.timings.arrival, readerIO: tap.timings.readerIO, issues: [reason]))
+    }
+
+    /// The tag on a lead made from a tag that left the reader mid-read.
+    public static let incompleteTag = "incomplete"
 
     /// Applies the rep's note line (its grammar included) to a lead.
     @discardableResult

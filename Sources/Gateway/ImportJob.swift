@@ -170,6 +170,9 @@ public final class ImportJob: Sendable {
         }
         defer { results.cancel() }
         var waited: Double = 0  // seconds the writer waited for the decoders, for the debug log
+        // Files with entries still in the quarantine: one that now imports cleanly resolves them.
+        let quarantinedOrigins = try store.openQuarantineOrigins()
+        var cleanOrigins: [String] = []
         for index in inputs.indices {
             let asked = ProcessInfo.processInfo.systemUptime
             let outcome = results.take(index)
@@ -182,6 +185,9 @@ public final class ImportJob: Sendable {
             }
             pendingFiles += 1
             pendingBytes += outcome.rawByteCount
+            if outcome.rejects.isEmpty, outcome.warnings.isEmpty, !outcome.candidates.isEmpty, case .file(let path) = inputs[index], quarantinedOrigins.contains(path) {
+                cleanOrigins.append(path)
+            }
             if !outcome.rejects.isEmpty || !outcome.warnings.isEmpty {
                 // Keep order simple: captures before this file's rejects are stored first.
                 try flush()
@@ -199,6 +205,7 @@ public final class ImportJob: Sendable {
             if index + 1 < inputs.count { progress(Progress(filesDone: index + 1, filesTotal: inputs.count, summary: summary)) }
         }
         try flush()
+        for origin in cleanOrigins { try store.resolveQuarantine(origin: origin, leadID: nil) }
         logger.debug("import decoded and stored", metadata: [
             "import.elapsed_ms": "\(Int(ProcessInfo.processInfo.systemUptime * 1000 - startedAt))",
             "import.writer_waited_ms": "\(Int(waited * 1000))",

@@ -4,10 +4,11 @@ import Leads
 /// Leads as the files a CRM imports: CSV with the usual column names, or vCard 4.0.
 public enum LeadExport {
     public static let csvHeader = ["First Name", "Last Name", "Company", "Title", "Email", "Phone", "Lead Source",
-                                   "Description", "Lead Owner", "Lead Status", "Next Action", "Due", "Lead ID", "Roster Key"]
+                                   "Description", "Lead Owner", "Lead Status", "Next Action", "Due", "Lead ID",
+                                   "Rep", "Captured At", "Tags", "Tag UID", "Link", "Roster Key"]
 
-    /// CSV (RFC 4180, CRLF). Cells starting with `=`, `+`, `-`, `@`, tab or CR get a leading
-    /// `'` so a spreadsheet shows them as text instead of running them as formulas.
+    /// CSV (RFC 4180, CRLF) with every column leadgate has; `--for` CRMs get `csv(_:for:)`.
+    /// Cells a spreadsheet would run as formulas are neutralized (`CSVCell`).
     public static func csv(_ leads: [Lead]) -> String {
         var out = csvRow(csvHeader)
         for lead in leads {
@@ -17,6 +18,8 @@ public enum LeadExport {
                 name.given, name.family, c.organization ?? "", c.title ?? "", c.emails.first ?? "",
                 c.phones.first.map { $0.e164 ?? $0.number } ?? "", lead.event, lead.note ?? "", lead.owner,
                 lead.status.rawValue, lead.nextAction.action, Timestamp.format(lead.nextAction.due), lead.id,
+                lead.rep, Timestamp.format(lead.capturedAt), lead.tags.joined(separator: ";"), lead.source.tagUID ?? "",
+                c.urls.first ?? "",
                 lead.rosterKeyText,
             ])
         }
@@ -24,14 +27,7 @@ public enum LeadExport {
     }
 
     static func csvRow(_ cells: [String]) -> String {
-        cells.map { cell -> String in
-            var v = cell
-            if let first = v.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { v = "'" + v }
-            if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-                v = "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-            }
-            return v
-        }.joined(separator: ",") + "\r\n"
+        cells.map(CSVCell.encode).joined(separator: ",") + "\r\n"
     }
 
     /// vCard 4.0 (RFC 6350), one card per lead, with the rep's note and the lead's status.

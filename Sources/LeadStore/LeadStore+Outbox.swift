@@ -138,12 +138,14 @@ extension LeadStore {
 
     /// Time of the first delivery of each lead's `created` event, for speed-to-lead.
     public func firstDeliveries(event: String? = nil) throws(StoreError) -> [String: Date] {
-        try withDatabase { (db) throws(StoreError) in
+        let spellings = try event.map { (name) throws(StoreError) in try eventFilter(name) }
+        return try withDatabase { (db) throws(StoreError) in
+            let events = spellings.map { " AND l.event IN (" + $0.map { _ in "?" }.joined(separator: ", ") + ")" } ?? ""
             let statement = try db.statement("""
                 SELECT e.lead_id, min(e.delivered_at) FROM lead_events e JOIN leads l ON l.id = e.lead_id
-                WHERE e.state = 'delivered' AND (? IS NULL OR l.event = ?) GROUP BY e.lead_id
+                WHERE e.state = 'delivered'\(events) GROUP BY e.lead_id
                 """)
-            try statement.bind([.text(event), .text(event)])
+            try statement.bind((spellings ?? []).map { .text($0) })
             var out: [String: Date] = [:]
             while try statement.step() {
                 if let id = statement.text(0), let at = statement.text(1).flatMap(Timestamp.parse) { out[id] = at }

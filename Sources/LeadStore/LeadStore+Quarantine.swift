@@ -96,6 +96,46 @@ extension LeadStore {
         }
     }
 
+    /// Marks every open entry from `origin` resolved: the same file or tag has since been
+    /// read cleanly into `leadID`. Returns how many were open.
+    @discardableResult
+    public func resolveQuarantine(origin: String, leadID: String?, at: Date = Date()) throws(StoreError) -> Int {
+        try withDatabase { (db) throws(StoreError) in
+            try db.statement("UPDATE quarantine SET resolved_at = ?, lead_id = ? WHERE origin = ? AND resolved_at IS NULL")
+                .run([.text(Timestamp.format(at)), .text(leadID), .text(origin)])
+            return db.changes
+        }
+    }
+
+    /// The origins (files, tags) of entries not yet resolved.
+    public func openQuarantineOrigins() throws(StoreError) -> Set<String> {
+        try withDatabase { (db) throws(StoreError) in
+            let statement = try db.statement("SELECT DISTINCT origin FROM quarantine WHERE resolved_at IS NULL")
+            var origins = Set<String>()
+            while try statement.step() { if let origin = statement.text(0) { origins.insert(origin) } }
+            return origins
+        }
+    }
+
+    /// Deletes the entries already resolved (retried, imported again cleanly or dismissed),
+    /// bytes and all; returns how many.
+    public func deleteResolvedQuarantine() throws(StoreError) -> Int {
+        try withDatabase { (db) throws(StoreError) in
+            try db.statement("DELETE FROM quarantine WHERE resolved_at IS NOT NULL").run()
+            return db.changes
+        }
+    }
+
+    /// Dismisses an entry: resolved with no lead (nothing in it was worth keeping).
+    public func dismissQuarantine(_ idOrPrefix: String, at: Date = Date()) throws(StoreError) -> QuarantineEntry {
+        try withDatabase { (db) throws(StoreError) in
+            let id = try resolveID(idOrPrefix, table: "quarantine", what: "quarantine entry", db: db)
+            try db.statement("UPDATE quarantine SET resolved_at = ? WHERE id = ? AND resolved_at IS NULL")
+                .run([.text(Timestamp.format(at)), .text(id)])
+        }
+        return try quarantined(idOrPrefix)
+    }
+
     private func quarantineEntry(from s: SQLiteStatement) -> QuarantineEntry {
         var entry = QuarantineEntry(origin: s.text(2) ?? "", byteOffset: s.int(3), reason: s.text(4) ?? "",
                                     mediaType: s.text(5), raw: s.blob(6), event: s.text(8), rep: s.text(9),

@@ -27,7 +27,11 @@ extension LeadStore {
     public func leads(_ filter: LeadFilter = LeadFilter()) throws(StoreError) -> [Lead] {
         var clauses: [String] = []
         var values: [SQLValue] = []
-        if let event = filter.event { clauses.append("event = ?"); values.append(.text(event)) }
+        if let event = filter.event {
+            let spellings = try eventFilter(event)
+            clauses.append("event IN (" + spellings.map { _ in "?" }.joined(separator: ", ") + ")")
+            values += spellings.map { .text($0) }
+        }
         if let rep = filter.rep { clauses.append("rep = ?"); values.append(.text(rep)) }
         if let owner = filter.owner { clauses.append("owner = ?"); values.append(.text(owner)) }
         if let status = filter.status { clauses.append("status = ?"); values.append(.text(status.rawValue)) }

@@ -20,12 +20,31 @@ public struct DueDate: Sendable {
     static let weekdays = ["sunday": 1, "monday": 2, "tuesday": 3, "wednesday": 4, "thursday": 5, "friday": 6, "saturday": 7,
                            "sun": 1, "mon": 2, "tue": 3, "tues": 3, "wed": 4, "thu": 5, "thur": 5, "thurs": 5, "fri": 6, "sat": 7]
 
-    /// The time `text` names, or nil when it names none.
+    /// The time `text` names, or nil when it names none. Every word must be understood: a
+    /// day followed by something that is not a time of day (`friday 25:00`) names none.
     public func parse(_ text: String) -> Date? {
-        let words = text.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-        guard let first = words.first else { return nil }
-        if let absolute = Timestamp.parse(text.trimmingCharacters(in: .whitespaces)) { return absolute }
-        if let relative = relativeOffset(words) { return now.addingTimeInterval(relative) }
+        if case .date(let date) = read(text) { return date }
+        return nil
+    }
+
+    /// Why `text` names no time: the part not understood, for an error message; nil when
+    /// it reads.
+    public func problem(_ text: String) -> String? {
+        if case .unreadable(let reason) = read(text) { return reason }
+        return nil
+    }
+
+    /// A due time read, or a phrase naming the part not understood.
+    enum Reading {
+        case date(Date)
+        case unreadable(String)
+    }
+
+    func read(_ text: String) -> Reading {
+        let words = text.lowercased().split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init).filter { $0 != "at" }
+        guard let first = words.first else { return .unreadable("no time given") }
+        if let absolute = Timestamp.parse(text.trimmingCharacters(in: .whitespaces)) { return .date(absolute) }
+        if let relative = relativeOffset(words) { return .date(now.addingTimeInterval(relative)) }
         var day: Date?
         var rest = Array(words.dropFirst())
         switch first {
@@ -38,9 +57,68 @@ public struct DueDate: Sendable {
             else if let date = isoDay(first) { day = date }
             else if let (date, time) = isoDayAndTime(first) { day = date; rest.insert(time, at: 0) }
         }
-        guard let day else { return nil }
-        let (hour, minute) = rest.first.flatMap(clockTime) ?? (first == "eod" ? (17, 0) : (9, 0))
-        return calendar.date(bySettingHour: hour, minute: minute, second: 0, of: day)
+        guard let day else {
+            if isoDayShaped(first) { return .unreadable("\(first) is not a date (use YYYY-MM-DD)") }
+            return .unreadable("\(first) is not a day leadgate reads (friday, tomorrow, 2026-12-01, +2d)")
+        }
+        guard rest.count <= 1 else {
+            return .unreadable("\(rest.joined(separator: " ")) is not a time of day")
+        }
+        var time = first == "eod" ? (17, 0) : (9, 0)
+        if let word = rest.first {
+            guard let clock = clockTime(word) ?? Self.partsOfDay[word] else {
+                return .unreadable("\(word) is not a time of day (use 14:00, 2pm or 9am)")
+            }
+            time = clock
+        }
+        guard let date = calendar.date(bySettingHour: time.0, minute: time.1, second: 0, of: day) else {
+            return .unreadable("\(text) is not a time")
+        }
+        return .date(date)
+    }
+
+    static let partsOfDay: [String: (Int, Int)] = ["morning": (9, 0), "noon": (12, 0), "afternoon": (14, 0),
+                                                   "evening": (18, 0), "eod": (17, 0)]
+
+    /// `2026-13-01`: shaped like a day, but no such day.
+    func isoDayShaped(_ word: String) -> Bool {
+        let day = word.split(separator: "t").first.map(String.init) ?? word
+        return day.split(separator: "-").count == 3 && day.allSatisfy { $0.isNumber || $0 == "-" }
+    }
+
+    /// Whether a word of a next action was probably meant as (part of) its due time: it has
+    /// a digit, names a day or a part of one, or is a vague time (`someday`, `soon`) or a
+    /// typo of a day. The note grammar warns about such words when they do not read.
+    public static func looksLikeTime(_ word: String) -> Bool {
+        let w = word.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ".,;!?"))
+        if w.contains(where: { $0.isNumber }) { return true }
+        if weekdays[w] != nil || partsOfDay[w] != nil || vagueTimes.contains(w) { return true }
+        if w.count >= 5 {
+            for day in weekdays.keys where day.count >= 5 && editDistance(w, day) <= 2 { return true }
+            for day in ["today", "tomorrow"] where editDistance(w, day) <= 2 { return true }
+        }
+        return false
+    }
+
+    static let vagueTimes: Set<String> = [
+        "today", "tomorrow", "tmrw", "tonight", "someday", "sometime", "soon", "later", "asap", "eventually", "week",
+        "month", "year", "weekend", "midnight", "eow", "eom", "eoy", "q1", "q2", "q3", "q4", "january", "february",
+        "march", "april", "june", "july", "august", "september", "october", "november", "december",
+    ]
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var row = Array(0...b.count)
+        for i in 1...max(1, a.count) where !a.isEmpty {
+            var previous = row[0]
+            row[0] = i
+            for j in 1...max(1, b.count) where !b.isEmpty {
+                let current = row[j]
+                row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+                previous = current
+            }
+        }
+        return row[b.count]
     }
 
     func startOfDay(_ date: Date) -> Date { calendar.startOfDay(for: date) }

@@ -40,6 +40,16 @@ public struct NoteGrammar: Sendable {
             for start in 0..<words.count {
                 if dueDates.parse(words[start...].joined(separator: " ")) != nil { split = start; break }
             }
+            // Words at the end of the action that look meant as a time but do not read as
+            // one (`someday`, `friday 25:00`) stay in the action, and the rep hears of it.
+            if split == words.count {
+                var start = words.count
+                while start > 1, DueDate.looksLikeTime(String(words[start - 1])) { start -= 1 }
+                if start < words.count {
+                    let tail = words[start...].joined(separator: " ")
+                    result.dueProblem = dueDates.problem(tail) ?? "\(tail) is not a time leadgate reads"
+                }
+            }
             let action = words[..<split].joined(separator: " ")
             result.nextAction = action.isEmpty ? nil : action
             if split < words.count { result.due = dueDates.parse(words[split...].joined(separator: " ")) }
@@ -59,6 +69,9 @@ public struct ParsedNote: Sendable, Hashable {
     public var tags: [String] = []
     public var nextAction: String?
     public var due: Date?
+    /// The end of `next:` looked like a due time but did not read as one: what was not
+    /// understood, for a warning. The action keeps those words; the due time is the SLA's.
+    public var dueProblem: String?
 
     public init() {}
 }

@@ -19,6 +19,15 @@ struct BoothCommand: AsyncParsableCommand {
               @bob                  bob owns the follow-up
               next: call friday     the next action and when (friday, tomorrow 14:00, 2026-12-01, +2d)
 
+            Editing: ← → Home End (Ctrl-B/F/A/E), Ctrl-W deletes a word, Ctrl-U and Ctrl-K to \
+            the start and the end. Ctrl-C quits; with a half-typed note it asks once and keeps \
+            the note as a draft for the next booth on the store.
+
+            The header shows the event's leads today, changes waiting to send and sent, and \
+            whether forwarding works: what is wrong in a few words, and whether it retries \
+            (offline) or will not work until --forward is fixed. An unusable --forward (not a \
+            URL, no $LEADGATE_WEBHOOK_SECRET) is said before the first tap; the booth runs on.
+
             Example:
               leadgate booth --event "RSA 2026" --rep alice --forward postgres://crm.example/leads
             """
@@ -32,11 +41,16 @@ struct BoothCommand: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
-        let (store, forwarding) = try BackgroundForwarding.openStore(storeOptions, forwardingTo: forward)
+        let forwardSetting = ForwardSetting(option: forward)
+        forwardSetting.warn()
+        let (store, forwarding) = try BackgroundForwarding.openStore(storeOptions, forwardingTo: forwardSetting.startURL)
+        let (capture, eventNotice) = capture.matchingStoredEvent(in: store)
         let session = BoothSession(store: store, builder: capture.builder, logger: Log.logger("leadgate.booth"))
         let choice = ReaderChoice(reader, logger: Log.logger("leadgate.pcsc"))
         let app = BoothApp(session: session, reader: choice.reader, selection: choice.selection, title: "booth",
                            fullScreen: Terminal.stdinIsTerminal && Terminal.stdoutIsTerminal)
+        app.state.message = eventNotice
+        app.forward(forwardSetting.url == nil ? nil : forwardSetting)
         if !app.fullScreen {
             Terminal.write("booth: \(capture.event) / \(capture.rep): waiting for taps; one note per line on stdin\n")
         }

@@ -26,15 +26,25 @@ struct BoothState {
     var serviceMessage: String?
     var recent: [Row] = []
     var pending: [PendingNote] = []
-    var input = ""
+    var note = NoteLine()
+    var input: String {
+        get { note.text }
+        set { note.text = newValue }
+    }
     var message: String?
     var flashUntil: ContinuousClock.Instant?
     var queued = 0
     var delivered = 0
     var deadLettered = 0
-    var connectivity = "local only"
+    var forwarding = ForwardingHealth.off
+    /// New leads this session (for the summary) and at this event since midnight (the header).
     var captured = 0
+    var leadsToday = 0
+    /// Ctrl-C was pressed once with a half-typed note: the next one quits.
+    var quitArmed = false
     var hint: String?
+    /// A line under the header that stays (the demo's store).
+    var banner: String?
 
     var isFlashing: Bool { flashUntil.map { ContinuousClock.now < $0 } ?? false }
 }
@@ -52,44 +62,59 @@ enum BoothScreen {
             readerText = s.readers.keys.sorted().map { "\($0)\(s.readers[$0]! ? " [tag]" : "")" }.joined(separator: ", ")
         }
         let header = " leadgate \(s.title) | \(s.event) | rep \(s.rep) | \(readerText) "
-        let counts = " leads \(s.captured) | queued \(s.queued) | forwarded \(s.delivered)\(s.deadLettered > 0 ? " | dead \(s.deadLettered)" : "") | \(s.connectivity) "
+        let counts = " \(s.leadsToday) lead\(s.leadsToday == 1 ? "" : "s") today · \(s.queued) waiting to send · \(s.delivered) sent"
+            + (s.deadLettered > 0 ? " · \(s.deadLettered) refused (leadgate status --dead-letters)" : "") + " "
         let attribute = s.isFlashing ? "\u{1B}[7;1m" : "\u{1B}[1m"
         lines.append(attribute + clip(header, columns) + "\u{1B}[0m")
         lines.append(clip(counts, columns))
+        switch s.forwarding.kind {
+        case .misconfigured: lines.append("\u{1B}[1;31m" + clip(" " + s.forwarding.text, columns) + "\u{1B}[0m")
+        case .offline: lines.append("\u{1B}[33m" + clip(" " + s.forwarding.text, columns) + "\u{1B}[0m")
+        case .online, .off: lines.append(clip(" " + s.forwarding.text, columns))
+        }
+        if let banner = s.banner { lines.append(clip(" " + banner, columns)) }
         lines.append(String(repeating: "─", count: min(columns, 100)))
         lines.append("Last leads:")
         let time = DateFormatter()
         time.dateFormat = "HH:mm:ss"
-        let visible = max(1, rows - 12)
+        let visible = max(1, rows - 15)
         if s.recent.isEmpty { lines.append("  (none yet: tap a card, badge or phone on the reader)") }
         for row in s.recent.prefix(visible) {
-            var text = "  \(time.string(from: row.time))  \(row.headline)  [\(row.status)]"
+            var text = "  \(time.string(from: row.time))  \(oneLine(row.headline))  [\(row.status)]"
             if row.merged { text += " (merged)" }
-            if !row.note.isEmpty { text += "  \"\(row.note)\"" }
+            if !row.note.isEmpty { text += "  \"\(oneLine(row.note))\"" }
             lines.append(clip(text, columns))
         }
         lines.append(String(repeating: "─", count: min(columns, 100)))
         if let current = s.pending.first {
             let marker = current.merged ? "same person again, merged" : "new lead"
-            lines.append(clip("\u{1B}[1m▶ \(current.headline)\u{1B}[0m  (\(marker))", columns + 8))
+            lines.append(clip("\u{1B}[1m▶ \(oneLine(current.headline))\u{1B}[0m  (\(marker))", columns + 8))
             if s.pending.count > 1 { lines.append("  \(s.pending.count - 1) more tap(s) waiting for a note") }
-            lines.append("Note (one line, Enter to skip): " + s.input)
+            lines.append("Note (one line, Enter to skip): " + oneLine(s.input))
         } else {
             lines.append("Waiting for a tap...")
             lines.append("")
         }
         lines.append("")
         if let message = s.message { lines.append(clip(message, columns)) }
-        lines.append(clip("#hot #warm #cold status · #tag · @owner · next: call friday · Ctrl-C quits" + (s.hint.map { " · \($0)" } ?? ""), columns))
+        lines.append(clip("#hot #warm #cold status · #tag · @owner · next: call friday · ←→ Home End ^W edit · Ctrl-C quits"
+                          + (s.hint.map { " · \($0)" } ?? ""), columns))
         var out = "\u{1B}[H"
         for line in lines { out += line + "\u{1B}[K\r\n" }
         out += "\u{1B}[J"
         // Park the cursor at the end of the note line, where the rep types.
         if let promptRow = lines.firstIndex(where: { $0.hasPrefix("Note (one line") }) {
-            let column = min(columns, lines[promptRow].count + 1)
+            let column = min(columns, "Note (one line, Enter to skip): ".count + oneLine(s.note.beforeCursor).count + 1)
             out += "\u{1B}[\(promptRow + 1);\(column)H"
         }
         return out
+    }
+
+    /// Text from a tag or a note on one screen line: line breaks, tabs and other control
+    /// characters (an escape sequence from a tag among them) become spaces.
+    static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
     }
 
     static func clip(_ text: String, _ columns: Int) -> String {

@@ -6,7 +6,7 @@ import LeadStore
 struct CommandFailure: Error {
     /// sysexits(3) codes, as DESIGN.md assigns them.
     enum Status: Int32 {
-        case usage = 64, dataError = 65, unavailable = 69, software = 70, cannotCreate = 73
+        case usage = 64, dataError = 65, noInput = 66, unavailable = 69, software = 70, cannotCreate = 73
     }
 
     let status: Status

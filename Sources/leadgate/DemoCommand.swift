@@ -16,6 +16,10 @@ struct DemoCommand: AsyncParsableCommand {
 
             On a terminal it is the real booth screen: type a note after each tap. Without a \
             terminal it answers each prompt with a sample note, prints the leads and exits.
+
+            The demo keeps its leads apart from real ones: its own store, \
+            $XDG_DATA_HOME/leadgate/demo.sqlite (not $LEADGATE_STORE), unless --store names \
+            another. Look at them with `leadgate leads --store` and that path.
             """
     )
 
@@ -25,13 +29,31 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Forward in the background (postgres://... or https://...). Default: $LEADGATE_FORWARD.") var forward: String?
     @OptionGroup var storeOptions: StoreOptions
 
+    func validate() throws {
+        guard !event.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--event must not be empty") }
+        guard !rep.trimmingCharacters(in: .whitespaces).isEmpty else { throw ValidationError("--rep must not be empty") }
+    }
+
+    /// The demo's own store unless `--store` names one: sample leads must never reach the
+    /// store a booth forwards to the team.
+    static func defaultStorePath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let real = LeadStore.defaultPath(environment: environment.filter { $0.key != "LEADGATE_STORE" })
+        return URL(fileURLWithPath: real).deletingLastPathComponent().appendingPathComponent("demo.sqlite").path
+    }
+
     func run() async throws {
-        let (store, forwarding) = try BackgroundForwarding.openStore(storeOptions, forwardingTo: forward)
+        var storeOptions = storeOptions
+        if storeOptions.store == nil { storeOptions.store = Self.defaultStorePath() }
+        let forwardSetting = ForwardSetting(option: forward)
+        forwardSetting.warn()
+        let (store, forwarding) = try BackgroundForwarding.openStore(storeOptions, forwardingTo: forwardSetting.startURL)
+        let (event, eventNotice) = EventSpelling.resolve(self.event, in: store)
+        if let eventNotice { Terminal.printWarning(eventNotice) }
         let builder = CaptureBuilder(event: event, rep: rep, policy: LeadPolicy(), normalizer: ContactNormalizer(region: "US"))
         let session = BoothSession(store: store, builder: builder, logger: Log.logger("leadgate.demo"))
         let backend = SimulatedBackend(logger: Log.logger("leadgate.simulated"))
         if Terminal.stdinIsTerminal && Terminal.stdoutIsTerminal {
-            await runInteractive(session: session, backend: backend)
+            await runInteractive(session: session, backend: backend, forwardSetting: forwardSetting)
             await forwarding?.stop()
             return
         }
@@ -45,9 +67,11 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     /// The booth screen, with a sample tap every `interval` seconds.
-    func runInteractive(session: BoothSession, backend: SimulatedBackend) async {
+    func runInteractive(session: BoothSession, backend: SimulatedBackend, forwardSetting: ForwardSetting) async {
         let app = BoothApp(session: session, reader: backend, selection: .all, title: "demo", fullScreen: true)
+        app.forward(forwardSetting.url == nil ? nil : forwardSetting)
         app.state.hint = "demo: a sample tap every \(Int(interval)) s"
+        app.state.banner = "demo store: \(session.store.path) (apart from real leads; --store changes it)"
         let interval = interval
         app.companions.append(Task {
             try? await Task.sleep(for: .seconds(1.5))
@@ -63,7 +87,8 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// No terminal: each sample tap, its sample note, then the leads.
     func runScripted(session: BoothSession, backend: SimulatedBackend, store: LeadStore) throws(CommandFailure) {
-        Terminal.write("leadgate demo: \(DemoSamples.all.count) sample taps into \(store.path)\n\n")
+        Terminal.write("leadgate demo: \(DemoSamples.all.count) sample taps into the demo store \(store.path)\n"
+                       + "(apart from real leads; --store changes it)\n\n")
         var latencies: [Duration] = []
         for (index, sample) in DemoSamples.all.enumerated() {
             let tap: Tap
@@ -95,8 +120,11 @@ struct DemoCommand: AsyncParsableCommand {
         let short = (try? store.shortIDs(leads.map(\.id))) ?? [:]
         Terminal.write("\nLeads for \(event):\n" + LeadTable.render(leads, now: Date(), shortIDs: short))
         if let median = BoothApp.median(latencies) {
-            Terminal.write("tap to screen (without reader I/O): median \(BoothApp.milliseconds(median)) over \(latencies.count) taps\n")
+            // For the README's figures (LEADGATE_LOG_LEVEL=info), not for the person trying the demo.
+            Log.logger("leadgate.demo").info("tap to screen", metadata: [
+                "booth.median_ms": "\(BoothApp.milliseconds(median))", "booth.taps": "\(latencies.count)"])
         }
-        Terminal.write("\nNext: `leadgate leads --format csv` exports them; `leadgate booth --event E --rep R` runs a real reader.\n")
+        Terminal.write("\nNext: `leadgate leads --store \(store.path) --format csv` exports them; "
+                       + "`leadgate booth --event E --rep R` runs a real reader.\n")
     }
 }

@@ -45,6 +45,7 @@ struct ImportCommand: ParsableCommand {
         try reportingFailures {
             let (inputs, skipped) = try expandInputs()
             let store = try storeOptions.open()
+            let capture = capture.matchingStoredEvent(in: store).options
             store.actor = capture.rep
             let job = ImportJob(builder: capture.builder, store: store, logger: Log.logger("leadgate.import"),
                                 workers: workers ?? ProcessInfo.processInfo.activeProcessorCount, commitEvery: commitEvery)

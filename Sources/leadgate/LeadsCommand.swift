@@ -13,7 +13,9 @@ struct LeadsCommand: ParsableCommand {
             Examples:
               leadgate leads --event "RSA 2026"                  a table on the terminal
               leadgate leads --overdue --rep alice                what alice should have done by now
-              leadgate leads --format csv > rsa.csv               for a CRM import
+              leadgate leads --format csv > rsa.csv               every column, for a spreadsheet or a CRM
+              leadgate leads --format csv --for salesforce > sf.csv   Salesforce's Data Import Wizard (Leads)
+              leadgate leads --format csv --for hubspot > hs.csv      HubSpot's contact import
               leadgate leads --format vcf > rsa.vcf               for an address book
               leadgate leads --from postgres://crm-db/leads       every gateway's leads, from the shared store
             """
@@ -31,7 +33,21 @@ struct LeadsCommand: ParsableCommand {
     @Option(help: "Output: table, json (one lead per line), csv or vcf.") var format: Format = .table
     @Flag(help: "Same as --format json.") var json = false
     @OptionGroup var sharedOptions: SharedStoreOptions
+    @Option(name: .customLong("for"), help: ArgumentHelp(
+        "CSV with the columns this CRM's import maps on its own: salesforce or hubspot.",
+        discussion: "Salesforce: First Name, Last Name, Company (\"[not provided]\" when unknown), Title, Email, Phone, "
+            + "Lead Source (the event), Description (note, next action, tags, link), Lead Status, Rating (Hot/Warm/Cold). "
+            + "HubSpot: First Name, Last Name, Email, Phone Number, Company Name, Job Title, Lead Status "
+            + "(hot: In Progress, warm: Open, cold: Bad Timing, new: New).",
+        valueName: "crm"))
+    var crm: CRMImport?
     @OptionGroup var storeOptions: StoreOptions
+
+    func validate() throws {
+        if crm != nil, json || ![.csv, .table].contains(format) {
+            throw ValidationError("--for \(crm!.rawValue) makes CSV: use it with --format csv")
+        }
+    }
 
     func run() throws {
         try reportingFailures {
@@ -42,9 +58,13 @@ struct LeadsCommand: ParsableCommand {
                 store = nil
                 do { leads = try shared.leads(filter) } catch { throw CommandFailure.sharedStoreFailure(error, shared) }
             } else {
-                let local = try storeOptions.open()
+                let local = try storeOptions.openExisting()
                 store = local
                 do { leads = try local.leads(filter) } catch { throw CommandFailure.storeFailure(error, path: storeOptions.path) }
+            }
+            if let crm {
+                Terminal.write(LeadExport.csv(leads, for: crm))
+                return
             }
             switch json ? .json : format {
             case .json:
@@ -66,6 +86,7 @@ struct LeadsCommand: ParsableCommand {
 }
 
 extension LeadStatus: ExpressibleByArgument {}
+extension CRMImport: ExpressibleByArgument {}
 
 /// The leads as a table that fits a terminal line.
 enum LeadTable {
@@ -119,7 +140,7 @@ struct NoteCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let store = try storeOptions.open()
+            let store = try storeOptions.openExisting()
             let parsed = NoteGrammar(now: Date()).parse(text.joined(separator: " "))
             let lead: Lead
             do {
@@ -149,6 +170,7 @@ struct SetCommand: ParsableCommand {
     @Option(help: "The next action, e.g. \"call\", \"send pricing\".") var next: String?
     @Option(help: "When it is due: friday, tomorrow 14:00, 2026-12-01, +2d, an ISO time.") var due: String?
     @OptionGroup(title: "Contact") var contactEdit: ContactEditOptions
+    @Flag(help: "Accept a --due time that is already past.") var allowPast = false
     @Flag(help: "Print the updated lead as JSON.") var json = false
     @OptionGroup var storeOptions: StoreOptions
 
@@ -156,15 +178,25 @@ struct SetCommand: ParsableCommand {
         if status == nil && owner == nil && next == nil && due == nil && contactEdit.isEmpty {
             throw ValidationError("nothing to change: give --status, --owner, --next with --due, or --name, --email, --phone, --company, --title")
         }
-        if let due, DueDate().parse(due) == nil {
-            throw ValidationError("--due \(due): not a time leadgate reads (friday, tomorrow 14:00, 2026-12-01, +2d)")
+    }
+
+    /// The `--due` time, or the usage error naming what did not read or that it is past.
+    func dueTime(now: Date) throws(CommandFailure) -> Date? {
+        guard let due else { return nil }
+        guard let date = DueDate(now: now).parse(due) else {
+            throw CommandFailure.usage("--due \"\(due)\": \(DueDate(now: now).problem(due) ?? "not a time leadgate reads")")
         }
+        if date < now.addingTimeInterval(-60) && !allowPast {
+            throw CommandFailure.usage("--due \"\(due)\" is in the past (\(Timestamp.format(date))): give a later time, or --allow-past")
+        }
+        return date
     }
 
     func run() throws {
         try reportingFailures {
-            let store = try storeOptions.open()
-            let change = LeadChange(status: status, owner: owner, nextAction: next, due: due.flatMap { DueDate().parse($0) })
+            let dueDate = try dueTime(now: Date())
+            let store = try storeOptions.openExisting()
+            let change = LeadChange(status: status, owner: owner, nextAction: next, due: dueDate)
             do {
                 var lead = try store.annotate(id, note: nil, change: change)
                 if let edit = contactEdit.enrichment(leadID: lead.id) { lead = try store.enrich([edit]).first ?? lead }

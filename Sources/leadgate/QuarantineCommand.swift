@@ -17,8 +17,14 @@ struct QuarantineCommand: ParsableCommand {
               leadgate quarantine show 0192f3c4
               leadgate quarantine show 0192f3c4 --raw > input.bin
               leadgate quarantine retry 0192f3c4
+              leadgate quarantine dismiss 0192f3c4     nothing in it worth keeping
+              leadgate quarantine dismiss --resolved   delete the entries already dealt with
+
+            An entry is resolved when a retry makes a lead of it, when the same file later \
+            imports cleanly or the same tag is read cleanly, or when it is dismissed; `list` \
+            shows only open entries (--all shows them all).
             """,
-        subcommands: [List.self, Show.self, Retry.self],
+        subcommands: [List.self, Show.self, Retry.self, Dismiss.self],
         defaultSubcommand: List.self
     )
 
@@ -30,7 +36,7 @@ struct QuarantineCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let store = try storeOptions.open()
+                let store = try storeOptions.openExisting()
                 let entries: [QuarantineEntry]
                 do { entries = try store.quarantined(includeResolved: all) } catch { throw CommandFailure.storeFailure(error, path: storeOptions.path) }
                 if json {
@@ -42,7 +48,7 @@ struct QuarantineCommand: ParsableCommand {
                 var out = ""
                 for e in entries {
                     let at = e.byteOffset.map { " at byte \($0)" } ?? ""
-                    let state = e.resolvedAt == nil ? "" : " [retried -> \(e.leadID.map { String($0.prefix(8)) } ?? "")]"
+                    let state = e.resolvedAt == nil ? "" : e.leadID.map { " [retried -> \($0.prefix(8))]" } ?? " [resolved]"
                     out += "\(short[e.id] ?? e.id)  \(e.origin)\(at): \(e.reason) (\(e.size) bytes)\(state)\n"
                 }
                 out += "\(entries.count) entr\(entries.count == 1 ? "y" : "ies")\n"
@@ -60,7 +66,7 @@ struct QuarantineCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let store = try storeOptions.open()
+                let store = try storeOptions.openExisting()
                 let entry: QuarantineEntry
                 do { entry = try store.quarantined(id) } catch { throw CommandFailure.storeFailure(error, path: storeOptions.path) }
                 if raw { FileHandle.standardOutput.write(Data(entry.raw)); return }
@@ -93,12 +99,14 @@ struct QuarantineCommand: ParsableCommand {
 
         func run() throws {
             try reportingFailures {
-                let store = try storeOptions.open()
+                let store = try storeOptions.openExisting()
                 let entry: QuarantineEntry
                 do { entry = try store.quarantined(id) } catch { throw CommandFailure.storeFailure(error, path: storeOptions.path) }
-                guard let event = event ?? entry.event, let rep = rep ?? entry.rep else {
+                guard let given = event ?? entry.event, let rep = rep ?? entry.rep else {
                     throw CommandFailure.usage("the entry has no event or rep: give --event and --rep")
                 }
+                let (event, notice) = EventSpelling.resolve(given, in: store)
+                if let notice { Terminal.printWarning(notice) }
                 let normalizer = ContactNormalizer(region: region ?? PhoneNumberNormalizer.defaultRegion(environment: ProcessInfo.processInfo.environment))
                 let builder = CaptureBuilder(event: event, rep: rep, policy: LeadPolicy(), normalizer: normalizer)
                 let payload: DecodedPayload
@@ -113,6 +121,42 @@ struct QuarantineCommand: ParsableCommand {
                     let outcomes = try store.capture(result.candidates)
                     try store.resolveQuarantine(entry.id, leadID: outcomes.first?.leadID)
                     Terminal.write("retried \(entry.id.prefix(8)): \(outcomes.count) lead(s): \(outcomes.map { String($0.leadID.prefix(8)) }.joined(separator: ", "))\n")
+                } catch { throw CommandFailure.storeFailure(error, path: storeOptions.path) }
+            }
+        }
+    }
+}
+
+extension QuarantineCommand {
+    struct Dismiss: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Mark entries dealt with, or delete the ones already resolved.",
+            discussion: """
+                With ids: each entry is marked resolved and leaves `list` (`list --all` still \
+                shows it, bytes and all). With --resolved: every resolved entry is deleted \
+                with its bytes (retried into a lead, imported again cleanly, or dismissed).
+                """)
+        @Argument(help: "Entry ids, or the first 4+ characters of each.") var ids: [String] = []
+        @Flag(help: "Delete every entry already resolved.") var resolved = false
+        @OptionGroup var storeOptions: StoreOptions
+
+        func validate() throws {
+            guard ids.isEmpty != !resolved else { throw ValidationError("give entry ids or --resolved (not both)") }
+        }
+
+        func run() throws {
+            try reportingFailures {
+                let store = try storeOptions.openExisting()
+                do {
+                    if resolved {
+                        let count = try store.deleteResolvedQuarantine()
+                        Terminal.write("deleted \(count) resolved entr\(count == 1 ? "y" : "ies")\n")
+                        return
+                    }
+                    for id in ids {
+                        let entry = try store.dismissQuarantine(id)
+                        Terminal.write("dismissed \(entry.id.prefix(8)): \(entry.origin): \(entry.reason)\n")
+                    }
                 } catch { throw CommandFailure.storeFailure(error, path: storeOptions.path) }
             }
         }

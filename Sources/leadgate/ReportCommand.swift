@@ -40,7 +40,7 @@ struct ReportCommand: ParsableCommand {
                                         firstContacted: try shared.firstContacts(event: event), now: Date())
                 } catch { throw CommandFailure.sharedStoreFailure(error, shared) }
             } else {
-                let store = try storeOptions.open()
+                let store = try storeOptions.openExisting()
                 do {
                     report = LeadReport(leads: try store.leads(LeadFilter(event: event)),
                                         firstDelivered: try store.firstDeliveries(event: event),

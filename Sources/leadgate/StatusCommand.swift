@@ -24,7 +24,7 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let store = try storeOptions.open()
+            let store = try storeOptions.openExisting()
             let status: OutboxStatus
             let dead: [(item: OutboxItem, reason: String)]
             do {

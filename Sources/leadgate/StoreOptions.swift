@@ -20,6 +20,16 @@ struct StoreOptions: ParsableArguments {
             throw CommandFailure.storeFailure(error, path: path)
         }
     }
+
+    /// Opens a store that must already exist: commands that only read or change leads never
+    /// create one, so a mistyped `--store` is an error (66) rather than an empty new store.
+    func openExisting(_ logger: Logger = Log.logger("leadgate.store")) throws(CommandFailure) -> LeadStore {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CommandFailure(status: .noInput, message: "store \(path) does not exist: check --store or $LEADGATE_STORE "
+                                 + "(booth, import and demo create a store; this command does not)")
+        }
+        return try open(logger)
+    }
 }
 
 extension CommandFailure {

@@ -3,6 +3,7 @@ import Foundation
 import Gateway
 import Leads
 import Testing
+import TestSupport
 
 @Suite struct LeadExportTests {
     static func lead(name: String? = "Jane Doe", given: String? = "Jane", family: String? = "Doe", org: String? = "Acme, Inc.",
@@ -19,21 +20,7 @@ import Testing
                     raw: RawPayload(mediaType: "text/vcard", bytes: []))
     }
 
-    /// RFC 4180 rows: quoted cells may hold commas, quotes and line breaks.
-    static func parseCSV(_ text: String) -> [[String]] {
-        var rows: [[String]] = [], row: [String] = [], cell = "", quoted = false
-        var chars = Array(text)[...]
-        while let c = chars.popFirst() {
-            if quoted {
-                if c == "\"" { if chars.first == "\"" { cell.append("\""); chars.removeFirst() } else { quoted = false } }
-                else { cell.append(c) }
-            } else if c == "\"" { quoted = true }
-            else if c == "," { row.append(cell); cell = "" }
-            else if c == "\r\n" || c == "\n" { row.append(cell); rows.append(row); row = []; cell = "" }
-            else { cell.append(c) }
-        }
-        return rows
-    }
+    static func parseCSV(_ text: String) -> [[String]] { CSVRows.parse(text) }
 
     @Test func csvHasTheColumnsACRMImportExpects() throws {
         let lead = Self.lead()

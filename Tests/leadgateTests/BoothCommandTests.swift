@@ -13,13 +13,19 @@ struct BoothCommandTests {
         try CLIWorkspace.runTool("/usr/bin/sqlite3", [store, query]).output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// A booth on the virtual reader's slot 0 in tmux, once its screen shows the reader.
+    static func booth(store: String) async throws -> TmuxSession {
+        let terminal = try TmuxSession("\(LeadgateBinary.url.path) booth --event 'RSA 2026' --rep alice --reader '\(VirtualReaderFixture.slot0)' --store \(store)",
+                                       environment: ["LEADGATE_LOG_LEVEL": "error"])
+        try await terminal.waitFor(VirtualReaderFixture.slot0)
+        return terminal
+    }
+
     @Test func storesEachTapThenTheNoteWithItsGrammarAndSurvivesCtrlC() async throws {
         let store = DemoCommandTests.freshStore()
         defer { DemoCommandTests.remove(store) }
-        let terminal = try TmuxSession("\(LeadgateBinary.url.path) booth --event 'RSA 2026' --rep alice --reader '\(VirtualReaderFixture.slot0)' --store \(store)",
-                                       environment: ["LEADGATE_LOG_LEVEL": "error"])
+        let terminal = try await Self.booth(store: store)
         defer { terminal.kill() }
-        try await terminal.waitFor(VirtualReaderFixture.slot0)
 
         // First tap: Jane's card. Start typing her note.
         let jane = try VirtualReaderFixture.tag(["--slot", "0", "--kind", "ntag215", "--uid", "04A1B2C3D4E5F6", "--ndef-hex", Self.janeHex])

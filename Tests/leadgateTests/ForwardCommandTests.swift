@@ -7,6 +7,9 @@ import Testing
 @Suite struct ForwardCommandTests {
     @Test func statusOfAFreshStoreShowsAnEmptyOutbox() throws {
         let w = try CLIWorkspace()
+        // Only capture commands make a store (status on a missing one exits 66): an import
+        // of an empty folder makes an empty one.
+        #expect(try w.leadgate(["import", w.input.path, "--event", "E", "--rep", "r"]).status == 0)
 
         let result = try w.leadgate(["status", "--json"])
 

@@ -100,7 +100,7 @@ import Testing
                 == ["created", "note_added", "status_changed", "owner_changed", "next_action_changed", "tags_changed"])
         #expect(try w.count("SELECT count(*) FROM outbox WHERE lead_id = '\(ids[0])' AND state = 'queued'") == 6)
 
-        let set = try w.leadgate(["set", String(ids[1].prefix(18)), "--status", "cold", "--owner", "carol", "--next", "send pricing", "--due", "2020-01-01T10:00", "--json"])
+        let set = try w.leadgate(["set", String(ids[1].prefix(18)), "--status", "cold", "--owner", "carol", "--next", "send pricing", "--due", "2020-01-01T10:00", "--allow-past", "--json"])
         #expect(set.status == 0, "\(set.stderr)")
         let bob = try set.json()
         #expect(bob["status"] as? String == "cold")
