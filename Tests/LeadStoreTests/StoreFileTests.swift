@@ -55,7 +55,7 @@ import Testing
         try old.store.withDatabase { (db) throws(StoreError) in
             try db.execute("""
                 PRAGMA foreign_keys=OFF;
-                DROP TABLE captures_seen; DROP TABLE quarantine; DROP TABLE meta; DROP TABLE lead_events; DROP TABLE leads; DROP TABLE notifications;
+                DROP TABLE captures_seen; DROP TABLE quarantine; DROP TABLE meta; DROP TABLE lead_events; DROP TABLE leads; DROP TABLE notifications; DROP TABLE rosters; DROP TABLE roster; DROP TABLE roster_keys;
                 DROP VIEW outbox; DELETE FROM sqlite_sequence;
                 """)
             for migration in Schema.migrations.prefix(version) { try db.execute(migration) }

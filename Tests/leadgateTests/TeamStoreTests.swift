@@ -290,7 +290,7 @@ struct OwnerNotificationTests {
     @Test func remindSendsEachOwnerOneDigestADay() async throws {
         let receiver = try await NotifyReceiver()
         let (w, ids, owners) = try Self.store()
-        #expect(try w.leadgate(["set", ids[0], "--owner", "bob", "--next", "call", "--due", "2020-01-06"]).status == 0)
+        #expect(try w.leadgate(["set", ids[0], "--owner", "bob", "--next", "call", "--due", "2020-01-06", "--allow-past"]).status == 0)
         let soon = ISO8601DateFormatter().string(from: Date().addingTimeInterval(120))
         #expect(try w.leadgate(["set", ids[1], "--next", "send pricing", "--due", soon]).status == 0)
 
