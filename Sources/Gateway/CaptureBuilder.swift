@@ -33,13 +33,17 @@ public struct CaptureBuilder: Sendable {
     /// A torn card, a card that holds nothing a lead can use, and a payload with no card at
     /// all are rejected with the reason and their bytes.
     /// The payload is consumed: each card moves out of it into the normalizer.
+    ///
+    /// For a piece of a bigger file, `cardsBefore` and `byteBase` say where the piece starts
+    /// (the cards and bytes of the file before it), so rejects name the card and offset in
+    /// the file.
     public func candidates(from payload: consuming DecodedPayload, whole: [UInt8], origin: String, channel: LeadSource.Channel,
-                           file: String?, capturedAt: Date = Date()) -> Result {
+                           file: String?, capturedAt: Date = Date(), cardsBefore: Int = 0, byteBase: Int = 0) -> Result {
         var result = Result()
         for issue in payload.issues where !issue.message.contains(ContactFormatError.Code.missingEnd.rawValue) {
             // Issues that did not stop a card from being read are kept with the input, so
             // nothing the parser skipped is lost; torn cards are quarantined below.
-            let entry = QuarantineEntry(origin: origin, byteOffset: issue.offset, reason: issue.message,
+            let entry = QuarantineEntry(origin: origin, byteOffset: issue.offset.map { $0 + byteBase }, reason: issue.message,
                                         mediaType: mediaType(forFormat: payload.format), raw: whole,
                                         event: event, rep: rep, receivedAt: capturedAt)
             if issue.isTruncation { result.warnings.append(entry) } else { result.rejects.append(entry) }
@@ -53,9 +57,9 @@ public struct CaptureBuilder: Sendable {
         payload.contacts.withUnsafeMutableBufferPointer { contacts in
             for index in contacts.indices {
                 // Named only for a reject (made for every card, it cost every card a formatting).
-                func place() -> String { contacts.count > 1 ? "card \(index + 1)" : "card" }
+                func place() -> String { contacts.count > 1 || cardsBefore > 0 ? "card \(cardsBefore + index + 1)" : "card" }
                 if contacts[index].isTorn {
-                    let offset = issues.first { $0.message.contains(ContactFormatError.Code.missingEnd.rawValue) }?.offset
+                    let offset = issues.first { $0.message.contains(ContactFormatError.Code.missingEnd.rawValue) }?.offset.map { $0 + byteBase }
                     result.rejects.append(QuarantineEntry(origin: origin, byteOffset: offset,
                                                           reason: "\(place()) starting at byte \(offset ?? 0) is torn: the input ends before its END:VCARD",
                                                           mediaType: contacts[index].mediaType, raw: contacts[index].raw, event: event, rep: rep,

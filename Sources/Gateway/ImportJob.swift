@@ -34,10 +34,20 @@ public final class ImportJob: Sendable {
     public let batchSize: Int
     /// Captures per commit: a crash loses at most this many, which re-running the import adds.
     public let commitEvery: Int
+    /// Files of vCards bigger than `pieces.above` bytes are read in pieces of about `pieces.bytes`.
+    let pieces: (above: Int, bytes: Int)
 
-    public init(builder: CaptureBuilder, store: LeadStore, logger: Logger, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
-                batchSize: Int = 1000, commitEvery: Int = ImportJob.defaultCommitEvery,
-                maximumFileSize: Int = PayloadDecoder.maximumPayload) {
+    public convenience init(builder: CaptureBuilder, store: LeadStore, logger: Logger, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                            batchSize: Int = 1000, commitEvery: Int = ImportJob.defaultCommitEvery,
+                            maximumFileSize: Int = PayloadDecoder.maximumPayload) {
+        self.init(builder: builder, store: store, logger: logger, workers: workers, batchSize: batchSize, commitEvery: commitEvery,
+                  maximumFileSize: maximumFileSize, pieces: (Self.piecesAbove, Self.pieceBytes))
+    }
+
+    init(builder: CaptureBuilder, store: LeadStore, logger: Logger, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+         batchSize: Int = 1000, commitEvery: Int = ImportJob.defaultCommitEvery,
+         maximumFileSize: Int = PayloadDecoder.maximumPayload, pieces: (above: Int, bytes: Int)) {
+        self.pieces = pieces
         self.builder = builder
         self.store = store
         self.logger = logger
@@ -114,15 +124,20 @@ public final class ImportJob: Sendable {
         let next = AtomicCounter()
         var threads: [Thread] = []
         for _ in 0..<min(workers, max(1, inputs.count)) {
-            let thread = Thread { [builder, maximumFileSize] in
+            let thread = Thread { [builder, maximumFileSize, pieces] in
                 // The single writer bounds an import and the decoders have time to spare: on a
                 // busy core the writer goes first (Linux: `0` is this thread, not the process).
                 setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Self.decoderNiceness)
                 while true {
                     let index = next.increment()
                     guard index < inputs.count else { return }
-                    results.waitForRoom(index)
-                    results.put(index, Self.decode(inputs[index], stdin: stdinBytes, builder: builder, maximumFileSize: maximumFileSize))
+                    results.waitForRoom(index, part: 0)
+                    var part = 0
+                    Self.decode(inputs[index], stdin: stdinBytes, builder: builder, maximumFileSize: maximumFileSize, pieces: pieces) { decoded, last in
+                        results.put(index, part: part, decoded, last: last)
+                        part += 1
+                        if !last { results.waitForRoom(index, part: part) }
+                    }
                 }
             }
             thread.stackSize = 8 << 20
@@ -174,20 +189,22 @@ public final class ImportJob: Sendable {
         let quarantinedOrigins = try store.openQuarantineOrigins()
         var cleanOrigins: [String] = []
         for index in inputs.indices {
+            // A big file of vCards comes in pieces (`ImportFiles.vCardPieces`); any other input in one.
+            var part = 0
+            var clean = true, madeLeads = false
+            while true {
             let asked = ProcessInfo.processInfo.systemUptime
-            let outcome = results.take(index)
+            let (outcome, last) = results.take(index, part: part)
+            part += 1
             waited += ProcessInfo.processInfo.systemUptime - asked
-            summary.files += 1
             summary.cards += outcome.candidates.count
             if !outcome.candidates.isEmpty {
                 pending.append(outcome.candidates)
                 pendingCount += outcome.candidates.count
+                madeLeads = true
             }
-            pendingFiles += 1
             pendingBytes += outcome.rawByteCount
-            if outcome.rejects.isEmpty, outcome.warnings.isEmpty, !outcome.candidates.isEmpty, case .file(let path) = inputs[index], quarantinedOrigins.contains(path) {
-                cleanOrigins.append(path)
-            }
+            if !outcome.rejects.isEmpty || !outcome.warnings.isEmpty { clean = false }
             if !outcome.rejects.isEmpty || !outcome.warnings.isEmpty {
                 // Keep order simple: captures before this file's rejects are stored first.
                 try flush()
@@ -201,6 +218,13 @@ public final class ImportJob: Sendable {
                 }
             }
             if pendingCount >= batchSize || pendingBytes >= Self.batchBytes { try flush() }
+            if last { break }
+            }
+            summary.files += 1
+            pendingFiles += 1
+            if clean, madeLeads, case .file(let path) = inputs[index], quarantinedOrigins.contains(path) {
+                cleanOrigins.append(path)
+            }
             // The last file's progress is reported after the final flush, with its counts.
             if index + 1 < inputs.count { progress(Progress(filesDone: index + 1, filesTotal: inputs.count, summary: summary)) }
         }
@@ -226,9 +250,10 @@ public final class ImportJob: Sendable {
                                   maximumFileSize: Int = PayloadDecoder.maximumPayload) -> (captures: Int, rejects: Int) {
         var captures = 0, rejects = 0
         for input in inputs {
-            let decoded = decode(input, stdin: nil, builder: builder, maximumFileSize: maximumFileSize)
-            captures += decoded.candidates.count
-            rejects += decoded.rejects.count
+            decode(input, stdin: nil, builder: builder, maximumFileSize: maximumFileSize, pieces: (piecesAbove, pieceBytes)) { decoded, _ in
+                captures += decoded.candidates.count
+                rejects += decoded.rejects.count
+            }
         }
         return (captures, rejects)
     }
@@ -292,6 +317,43 @@ public final class ImportJob: Sendable {
         }
     }
 
+    /// Files bigger than this are imported in pieces of about `pieceBytes` when they hold
+    /// vCards: the decoders of a machine's cores share the file, and what is held at once is
+    /// a piece's cards, not the file's. Smaller files are read whole.
+    public static let piecesAbove = 8 << 20
+    public static let pieceBytes = 1 << 20
+
+    /// Decodes `input`, handing `emit` the result: once, or piece by piece for a big file
+    /// of vCards (`last` is true with the last piece).
+    static func decode(_ input: Input, stdin: [UInt8]?, builder: CaptureBuilder, maximumFileSize: Int,
+                       pieces sizes: (above: Int, bytes: Int), emit: (Decoded, _ last: Bool) -> Void) {
+        guard case .file(let path) = input, format(for: path) != .ndef, let size = ImportFiles.size(path),
+              size > sizes.above, size <= maximumFileSize,
+              let pieces = ImportFiles.vCardPieces(path, pieceBytes: sizes.bytes) else {
+            emit(decode(input, stdin: stdin, builder: builder, maximumFileSize: maximumFileSize), true)
+            return
+        }
+        for (number, piece) in pieces.enumerated() {
+            let last = number == pieces.count - 1
+            switch ImportFiles.read(path, range: piece.range) {
+            case .bytes(let bytes):
+                emit(decode(bytes, origin: path, format: .vcard, file: path, builder: builder,
+                            cardsBefore: piece.cardsBefore, byteBase: piece.range.lowerBound), last)
+            case .tooLarge(let size):
+                emit(Decoded(rejects: [unreadablePiece(path, piece, why: "the file changed size (\(size) bytes) while read", builder: builder)]), last)
+            case .failed(let why):
+                // The piece's cards are not there to read: named, and the rest of the file still read.
+                emit(Decoded(rejects: [unreadablePiece(path, piece, why: why, builder: builder)]), last)
+            }
+        }
+    }
+
+    static func unreadablePiece(_ path: String, _ piece: ImportFiles.Piece, why: String, builder: CaptureBuilder) -> QuarantineEntry {
+        QuarantineEntry(origin: path, byteOffset: piece.range.lowerBound,
+                        reason: "bytes \(piece.range.lowerBound)-\(piece.range.upperBound) cannot be read: \(why)",
+                        mediaType: nil, raw: [], event: builder.event, rep: builder.rep)
+    }
+
     static func decode(_ input: Input, stdin: [UInt8]?, builder: CaptureBuilder, maximumFileSize: Int) -> Decoded {
         let origin: String
         let bytes: [UInt8]
@@ -318,10 +380,16 @@ public final class ImportJob: Sendable {
                 return Decoded(rejects: [entry])
             }
         }
+        return decode(bytes, origin: origin, format: format, file: input == .standardInput ? nil : origin, builder: builder)
+    }
+
+    /// Decodes the bytes of a file, a piece of one, or standard input.
+    static func decode(_ bytes: [UInt8], origin: String, format: PayloadFormat, file: String?, builder: CaptureBuilder,
+                       cardsBefore: Int = 0, byteBase: Int = 0) -> Decoded {
         do {
             let payload = try PayloadDecoder.decode(bytes, as: format)
             var result = builder.candidates(from: payload, whole: bytes, origin: origin, channel: .import,
-                                            file: input == .standardInput ? nil : origin)
+                                            file: file, cardsBefore: cardsBefore, byteBase: byteBase)
             // Each lead's JSON and row values are made here, off the single writer. Moved
             // out one by one (a map copied every candidate: a retain per string of its lead).
             let count = result.candidates.count
@@ -337,7 +405,9 @@ public final class ImportJob: Sendable {
             }
             return Decoded(candidates: prepared, rejects: result.rejects, warnings: result.warnings)
         } catch {
-            return Decoded(rejects: [builder.reject(bytes, origin: origin, issue: error)])
+            var entry = builder.reject(bytes, origin: origin, issue: error)
+            entry.byteOffset = entry.byteOffset.map { $0 + byteBase }
+            return Decoded(rejects: [entry])
         }
     }
 }
@@ -386,9 +456,16 @@ public struct ImportError: Error, Sendable, CustomStringConvertible {
 ///
 /// `@unchecked Sendable`: all state is read and written under `condition`'s lock.
 final class DecodeResults: @unchecked Sendable {
+    private struct Key: Hashable {
+        var index: Int
+        var part: Int
+    }
+
     private let condition = NSCondition()
-    private var slots: [Int: ImportJob.Decoded] = [:]
+    private var slots: [Key: (decoded: ImportJob.Decoded, last: Bool)] = [:]
+    /// The input the writer takes next, and the piece of it.
     private var nextToTake = 0
+    private var nextPart = 0
     private var cancelled = false
     private let window: Int
     /// Input bytes held in results the writer has not taken yet.
@@ -401,29 +478,42 @@ final class DecodeResults: @unchecked Sendable {
     }
 
     /// Workers stay at most `window` inputs and about `byteBudget` bytes ahead of the writer,
-    /// so memory stays bounded however many 50 MB files a folder holds. The input the writer
-    /// waits for always has room.
-    func waitForRoom(_ index: Int) {
+    /// so memory stays bounded however many 50 MB files a folder holds, and however many
+    /// cards one file holds. The piece the writer waits for always has room.
+    func waitForRoom(_ index: Int, part: Int) {
         condition.lock()
-        while index > nextToTake && (index >= nextToTake + window || heldBytes >= byteBudget) && !cancelled { condition.wait() }
+        while !cancelled && !hasRoom(index, part: part) { condition.wait() }
         condition.unlock()
     }
 
-    func put(_ index: Int, _ value: ImportJob.Decoded) {
+    private func hasRoom(_ index: Int, part: Int) -> Bool {
+        if index == nextToTake && part == nextPart { return true }
+        if index >= nextToTake + window { return false }
+        return heldBytes < byteBudget
+    }
+
+    func put(_ index: Int, part: Int, _ value: ImportJob.Decoded, last: Bool) {
         condition.lock()
-        slots[index] = value
+        slots[Key(index: index, part: part)] = (value, last)
         heldBytes += value.byteCount
         condition.broadcast()
         condition.unlock()
     }
 
-    func take(_ index: Int) -> ImportJob.Decoded {
+    func take(_ index: Int, part: Int) -> (decoded: ImportJob.Decoded, last: Bool) {
         condition.lock()
         defer { condition.unlock() }
-        while slots[index] == nil { condition.wait() }
-        nextToTake = index + 1
-        let value = slots.removeValue(forKey: index)!
-        heldBytes -= value.byteCount
+        let key = Key(index: index, part: part)
+        while slots[key] == nil { condition.wait() }
+        let value = slots.removeValue(forKey: key)!
+        if value.last {
+            nextToTake = index + 1
+            nextPart = 0
+        } else {
+            nextToTake = index
+            nextPart = part + 1
+        }
+        heldBytes -= value.decoded.byteCount
         condition.broadcast()
         return value
     }

@@ -23,6 +23,13 @@ enum InputFile {
         return hex ? try decodeHex(bytes, name: path) : bytes
     }
 
+    /// The size of the regular file at `path`; nil for anything else.
+    static func size(_ path: String) -> Int? {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        return Int(info.st_size)
+    }
+
     static func decodeHex(_ text: [UInt8], name: String) throws(CommandFailure) -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(text.count / 2)
