@@ -119,6 +119,12 @@ public enum PayloadDecoder {
             throw PayloadIssue("NDEF\(place): \(error)", offset: error.offset.map { $0 + base })
         }
         var payload = DecodedPayload(format: format, records: message.records)
+        if message.recordsLeftOut > 0 {
+            var issue = PayloadIssue("NDEF message holds \(message.records.count + message.recordsLeftOut) records: the first \(NDEFMessage.maximumRecords) were read, \(message.recordsLeftOut) left out",
+                                     offset: nil)
+            issue.isTruncation = true
+            payload.issues.append(issue)
+        }
         for (index, record) in message.records.enumerated() {
             contacts(in: record, index: index, into: &payload)
         }

@@ -1,10 +1,13 @@
 extension NDEFMessage {
-    static func decodeRecords(_ bytes: [UInt8]) throws(NDEFError) -> [NDEFRecord] {
+    static func decodeRecords(_ bytes: [UInt8], maximumRecords: Int = maximumRecords) throws(NDEFError) -> (records: [NDEFRecord], leftOut: Int) {
         let end = bytes.count
         var records: [NDEFRecord] = []
+        var leftOut = 0
         var position = 0
         // The first chunk of a chunked record, with the payloads of later chunks appended.
         var chunked: NDEFRecord?
+        // A chunked record past the bound: its chunks are checked, not joined.
+        var skippingChunks = false
         var ended = false
         while position < end {
             if ended {
@@ -77,7 +80,12 @@ extension NDEFMessage {
                 break
             }
 
-            if var first = chunked.take() {
+            if skippingChunks {
+                guard tnf == .unchanged, !hasIDLength else {
+                    throw NDEFError(.badChunk, "a chunk continuing a chunked NDEF record has TNF \(tnf.rawValue) or an ID", at: start)
+                }
+                skippingChunks = isChunk
+            } else if var first = chunked.take() {
                 guard tnf == .unchanged else {
                     throw NDEFError(.badChunk, "a chunk continuing a chunked NDEF record has TNF \(tnf.rawValue), not 6 (unchanged)", at: start)
                 }
@@ -93,6 +101,13 @@ extension NDEFMessage {
             } else {
                 guard tnf != .unchanged else {
                     throw NDEFError(.badChunk, "an NDEF record of TNF 6 (unchanged) does not continue a chunked record", at: start)
+                }
+                if records.count >= maximumRecords {
+                    leftOut += 1
+                    skippingChunks = isChunk
+                    if isEnd && isChunk { throw NDEFError(.badChunk, "the NDEF message ends inside a chunked record", at: start) }
+                    if isEnd { ended = true }
+                    continue
                 }
                 let record = NDEFRecord(
                     tnf: tnf,
@@ -116,7 +131,7 @@ extension NDEFMessage {
         guard ended || end == 0 else {
             throw NDEFError(.missingMessageEnd, "the NDEF message of \(end) bytes has no record flagged Message End", at: end)
         }
-        return records
+        return (records, leftOut)
     }
 
     private static func beyondEnd(_ field: String, _ length: Int, messageLength: Int, at offset: Int) -> NDEFError {

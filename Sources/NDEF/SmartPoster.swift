@@ -55,7 +55,7 @@ public struct SmartPoster: Sendable, Hashable {
         guard depth <= Self.maximumNestingDepth else {
             throw NDEFError(.nestingTooDeep, "Smart Posters are nested more than \(Self.maximumNestingDepth) deep", at: 0)
         }
-        let records = try NDEFMessage.decodeRecords(payload)
+        let records = try NDEFMessage.decodeRecords(payload).records
         var uri: String?
         var titles: [TextPayload] = []
         var action: Action?

@@ -126,4 +126,31 @@ struct OversizedInputTests {
         let count = try await ChildProcess.run("/usr/bin/sqlite3", [result.store, "SELECT count(*) FROM leads"])
         #expect(Int(count.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) == cards, "\(count.stdout) of \(cards) cards")
     }
+
+    /// Millions of empty 3-byte NDEF records: the first 1,000 are kept, the rest counted
+    /// (16 million took 1.6 GB to parse before).
+    @Test func anNDEFMessageOfMillionsOfTinyRecordsKeepsTheFirstThousand() async throws {
+        let count = Self.size / 3
+        var bytes = [UInt8](repeating: 0, count: count * 3)
+        for index in 0..<count { bytes[index * 3] = 0x10 }
+        bytes[0] |= 0x80
+        bytes[(count - 1) * 3] |= 0x40
+        let path = folder.appendingPathComponent("tiny.ndef").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let size = bytes.count
+        bytes = []
+        let budget = Self.budgetKiB(size)
+        let parse = try await measured(["parse", "--format", "ndef", path])
+        #expect(parse.peakKiB < budget, "parse took \(parse.peakKiB) KiB of \(budget)")
+        #expect(parse.output.stderr.contains("NDEF message holds \(count) records: the first 1000 were read"), "\(parse.output.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(parse.output.stdout.utf8)) as? [String: Any])
+        #expect((object["records"] as? [Any])?.count == 1000)
+        let store = folder.appendingPathComponent("leads.sqlite").path
+        let imported = try await measured(["import", path, "--event", "Big", "--rep", "r", "--store", store])
+        #expect(imported.peakKiB < budget, "import took \(imported.peakKiB) KiB of \(budget)")
+        // Nothing a lead can use: quarantined whole, every byte kept.
+        #expect(imported.output.status == 65, "\(imported.output.stderr)")
+        let kept = try await ChildProcess.run("/usr/bin/sqlite3", [store, "SELECT max(length(raw)) FROM quarantine"])
+        #expect(Int(kept.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) == size, "\(kept.stdout)")
+    }
 }
