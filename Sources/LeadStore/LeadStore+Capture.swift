@@ -259,8 +259,7 @@ extension LeadStore {
         } else {
             lead = try decodeLead(String(decoding: prepared.pointee.leadJSON, as: UTF8.self), id: "being merged into \(existing.id)")
         }
-        existing.mergedCaptures.append(Capture(capturedAt: lead.capturedAt, source: lead.source, raw: lead.raw))
-        existing.contact = existing.contact.merged(with: lead.contact)
+        try merge(lead, into: &existing, db: db, at: now)
         try updateLeadRow(existing, db: db, at: now)
         let change: [String: Any] = ["captured_at": Timestamp.format(lead.capturedAt),
                                      "channel": lead.source.channel.rawValue, "format": lead.source.format]
@@ -271,6 +270,23 @@ extension LeadStore {
         try remember.bind(3, existing.id)
         try remember.runBound()
         return existing
+    }
+
+    /// Adds `lead`'s capture and contact to `existing`, keeping it within `LeadLimits`: a
+    /// lead merged many times lists its latest captures and moves earlier captures' bytes
+    /// to the quarantine (one entry each), so it never grows past a megabyte.
+    func merge(_ lead: Lead, into existing: inout Lead, db: SQLiteDatabase, at now: Date) throws(StoreError) {
+        existing.mergedCaptures.append(Capture(capturedAt: lead.capturedAt, source: lead.source, raw: lead.raw))
+        existing.contact = existing.contact.merged(with: lead.contact)
+        guard let cut = LeadLimits.fit(&existing) else { return }
+        let reason = "lead \(existing.id.prefix(8)) (merged): \(cut.description)"
+        var moved = cut.captures.map { ($0.source.file ?? $0.source.reader ?? "capture of lead \(existing.id.prefix(8))", $0.raw) }
+        if let raw = cut.raw { moved.append(("lead \(existing.id.prefix(8))", RawPayload(mediaType: existing.raw.mediaType, bytes: raw))) }
+        for (origin, raw) in moved {
+            _ = try insertQuarantine(QuarantineEntry(origin: origin, byteOffset: nil, reason: reason, mediaType: raw.mediaType, raw: raw.bytes,
+                                                     event: existing.event, rep: existing.rep, receivedAt: now), db: db)
+        }
+        logger.warning("lead kept within its bounds after a merge", metadata: ["lead.id": "\(existing.id)", "lead.cut": "\(cut.description)"])
     }
 
     private static let insertLeadSQL: StaticString = """

@@ -44,8 +44,7 @@ extension LeadStore {
                 lead.owner = owner
                 let key = LeadCandidate.dedupeKey(contact: lead.contact, tagUID: lead.source.tagUID)
                 if let key, var existing = try leadRow(event: lead.event, dedupeKey: key, db: db) {
-                    existing.mergedCaptures.append(Capture(capturedAt: lead.capturedAt, source: lead.source, raw: lead.raw))
-                    existing.contact = existing.contact.merged(with: lead.contact)
+                    try merge(lead, into: &existing, db: db, at: now)
                     existing.consent = consent
                     try updateLeadRow(existing, db: db, at: now)
                     try appendEvent(leadID: existing.id, kind: "merged", data: [

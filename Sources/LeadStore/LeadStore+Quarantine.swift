@@ -39,24 +39,27 @@ extension LeadStore {
     /// import) are not stored twice: the existing entry's id is returned.
     @discardableResult
     public func quarantine(_ entry: QuarantineEntry) throws(StoreError) -> String {
-        let hash = SHA256.hex(entry.raw)
-        return try withDatabase { (db) throws(StoreError) in
-            try db.transaction { () throws(StoreError) in
-                let existing = try db.statement(
-                    "SELECT id FROM quarantine WHERE event IS ? AND content_hash = ? AND origin = ? AND resolved_at IS NULL")
-                try existing.bind([.text(entry.event), .text(hash), .text(entry.origin)])
-                if try existing.step(), let id = existing.text(0) { return id }
-                try db.statement("""
-                    INSERT INTO quarantine (id, received_at, origin, byte_offset, reason, media_type, raw, event, rep, content_hash)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).run([
-                    .text(entry.id), .text(Timestamp.format(entry.receivedAt)), .text(entry.origin),
-                    entry.byteOffset.map { .int($0) } ?? .null, .text(entry.reason), .text(entry.mediaType),
-                    .blob(entry.raw), .text(entry.event), .text(entry.rep), .text(hash),
-                ])
-                return entry.id
-            }
+        try withDatabase { (db) throws(StoreError) in
+            try db.transaction { () throws(StoreError) in try insertQuarantine(entry, db: db) }
         }
+    }
+
+    /// `quarantine` inside a transaction the caller holds.
+    func insertQuarantine(_ entry: QuarantineEntry, db: SQLiteDatabase) throws(StoreError) -> String {
+        let hash = SHA256.hex(entry.raw)
+        let existing = try db.statement(
+            "SELECT id FROM quarantine WHERE event IS ? AND content_hash = ? AND origin = ? AND resolved_at IS NULL")
+        try existing.bind([.text(entry.event), .text(hash), .text(entry.origin)])
+        if try existing.step(), let id = existing.text(0) { return id }
+        try db.statement("""
+            INSERT INTO quarantine (id, received_at, origin, byte_offset, reason, media_type, raw, event, rep, content_hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).run([
+            .text(entry.id), .text(Timestamp.format(entry.receivedAt)), .text(entry.origin),
+            entry.byteOffset.map { .int($0) } ?? .null, .text(entry.reason), .text(entry.mediaType),
+            .blob(entry.raw), .text(entry.event), .text(entry.rep), .text(hash),
+        ])
+        return entry.id
     }
 
     /// Quarantined inputs, oldest first; without their bytes unless `withRaw`.

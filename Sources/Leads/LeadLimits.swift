@@ -8,6 +8,9 @@ public enum LeadLimits {
     /// The most raw bytes a lead carries (base64 in its JSON); a card's bytes past this stay
     /// in the quarantine, not in the lead.
     public static let maximumRawBytes = 256 << 10
+    /// The most earlier captures a lead lists (`merged_captures`); the lead's events keep
+    /// every one of them (a `merged` event each).
+    public static let maximumMergedCaptures = 1_000
 
     /// What `fit` took out of a lead.
     public struct Cut: Sendable {
@@ -15,35 +18,65 @@ public enum LeadLimits {
         public var raw: [UInt8]?
         /// Whether contact fields had to be cut as well.
         public var shortenedFields: Bool
+        /// Earlier captures whose raw bytes were moved out of the lead (with those bytes),
+        /// and how many of the oldest captures were taken off its list.
+        public var captures: [Capture] = []
+        public var droppedCaptures = 0
+
+        var isEmpty: Bool { raw == nil && !shortenedFields && captures.isEmpty && droppedCaptures == 0 }
 
         /// In words, for a warning.
         public var description: String {
             var parts: [String] = []
             if let raw { parts.append("its \(raw.count) raw bytes (over \(LeadLimits.maximumRawBytes)) are kept in the quarantine, not in the lead") }
+            if droppedCaptures > 0 {
+                parts.append("its \(droppedCaptures) oldest capture(s) past the \(LeadLimits.maximumMergedCaptures) a lead lists were taken off the list (its events keep them)")
+            }
+            if !captures.isEmpty { parts.append("the raw bytes of \(captures.count) earlier capture(s) are kept in the quarantine, not in the lead") }
             if shortenedFields { parts.append("its fields were shortened to keep the lead under \(LeadLimits.maximumJSONBytes) bytes") }
             return parts.joined(separator: "; ")
         }
     }
 
-    /// Keeps `lead` within the bounds: moves out raw bytes over `maximumRawBytes`, then, if
-    /// its JSON would still be over `maximumJSONBytes`, shortens its text until it is not.
-    /// Nil when the lead fit as it was (nearly always, and then only a sum is computed).
+    /// Keeps `lead` within the bounds: moves out raw bytes over `maximumRawBytes`, takes the
+    /// oldest captures past `maximumMergedCaptures` off its list, then, if its JSON would
+    /// still be over `maximumJSONBytes`, moves out the raw bytes of earlier captures (oldest
+    /// first) and shortens its text until it is not. Nil when the lead fit as it was (nearly
+    /// always, and then only a sum is computed).
     public static func fit(_ lead: inout Lead) -> Cut? {
         var cut = Cut(raw: nil, shortenedFields: false)
         if lead.raw.bytes.count > maximumRawBytes {
             cut.raw = lead.raw.bytes
             lead.raw.bytes = []
         }
+        if lead.mergedCaptures.count > maximumMergedCaptures {
+            let extra = lead.mergedCaptures.count - maximumMergedCaptures
+            cut.captures += lead.mergedCaptures[..<extra].filter { !$0.raw.bytes.isEmpty }
+            lead.mergedCaptures.removeFirst(extra)
+            cut.droppedCaptures = extra
+        }
         if jsonUpperBound(lead) > maximumJSONBytes {
             // The bound assumed every byte escaped six-fold: encode for the true size.
+            var size = LeadJSON.encodeUTF8(lead).count
+            if size > maximumJSONBytes {
+                // A lead merged many times: earlier captures' bytes go before any text.
+                var excess = size - maximumJSONBytes
+                for index in lead.mergedCaptures.indices where excess > 0 && !lead.mergedCaptures[index].raw.bytes.isEmpty {
+                    excess -= (lead.mergedCaptures[index].raw.bytes.count + 2) / 3 * 4
+                    cut.captures.append(lead.mergedCaptures[index])
+                    lead.mergedCaptures[index].raw.bytes = []
+                }
+                if !cut.captures.isEmpty { size = LeadJSON.encodeUTF8(lead).count }
+            }
             var limit = 16 << 10
-            while LeadJSON.encodeUTF8(lead).count > maximumJSONBytes && limit >= 16 {
+            while size > maximumJSONBytes && limit >= 16 {
                 shorten(&lead, to: limit)
                 cut.shortenedFields = true
                 limit /= 4
+                size = LeadJSON.encodeUTF8(lead).count
             }
         }
-        return cut.raw == nil && !cut.shortenedFields ? nil : cut
+        return cut.isEmpty ? nil : cut
     }
 
     /// At least the JSON's size: text counted as if every byte were escaped (`\u00XX`),

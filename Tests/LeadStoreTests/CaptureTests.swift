@@ -429,4 +429,35 @@ import Testing
         _ = try t.store.capture([clash[0]])
         #expect(try other.leadCount() == 11)
     }
+
+    /// Issue 18 defect 9: the same person captured again and again (each card 200 KB, under
+    /// the raw bound) stays one lead under 1 MB; earlier cards' bytes move to the quarantine,
+    /// every merge is still an event.
+    @Test func aLeadMergedManyTimesStaysUnderAMegabyteAndLosesNoBytes() throws {
+        let t = try TemporaryStore()
+        let contact = Cards.contact(emails: ["jane@acme.example"])
+        var raws: [String] = []
+        var id = ""
+        for n in 0..<8 {
+            let raw = Cards.vCard(contact) + "X-PAD:" + String(repeating: Character(UnicodeScalar(UInt8(0x61 + n))), count: 200 << 10) + "\r\n"
+            raws.append(raw)
+            let outcome = try t.store.capture(Cards.candidate(contact, raw: raw, file: "/scans/jane-\(n).vcf",
+                                                              at: Cards.capturedAt.addingTimeInterval(Double(n))))
+            id = outcome.leadID
+        }
+        #expect(try t.store.count("leads") == 1)
+        #expect(Int(try t.store.scalar("SELECT max(length(json)) FROM leads") ?? "") ?? .max <= LeadLimits.maximumJSONBytes)
+        #expect(try t.store.count("lead_events", where: "kind = 'merged'") == 7)
+        let lead = try t.store.lead(id)
+        #expect(lead.mergedCaptures.count == 7)
+        // Every card's bytes are somewhere: in the lead, or quarantined under its file.
+        let quarantined = try t.store.quarantined(withRaw: true)
+        #expect(!quarantined.isEmpty)
+        #expect(quarantined.allSatisfy { $0.reason.contains("(merged)") && $0.reason.contains("kept in the quarantine") })
+        var kept = Set(quarantined.map { String(decoding: $0.raw, as: UTF8.self) })
+        kept.insert(String(decoding: lead.raw.bytes, as: UTF8.self))
+        for capture in lead.mergedCaptures where !capture.raw.bytes.isEmpty { kept.insert(String(decoding: capture.raw.bytes, as: UTF8.self)) }
+        for (n, raw) in raws.enumerated() { #expect(kept.contains(raw), "card \(n)'s bytes are lost") }
+        #expect(quarantined.contains { $0.origin == "/scans/jane-1.vcf" }, "\(quarantined.map(\.origin))")
+    }
 }
