@@ -32,29 +32,40 @@ public enum CSVReader {
     }
 
     public static func read(_ input: [UInt8], delimiter: UInt8? = nil) -> Table {
+        var rows: [Row] = []
+        let (separator, unterminated) = forEachRow(input, delimiter: delimiter) { rows.append($0); return true }
+        return Table(delimiter: separator, rows: rows, unterminatedQuoteLine: unterminated)
+    }
+
+    /// Reads `input` a record at a time, handing each to `body` (which returns false to stop
+    /// the read); returns the delimiter and the line of a quoted field left open at the end.
+    /// For files read while their rows are stored (`leadgate roster import`).
+    @discardableResult
+    public static func forEachRow(_ input: [UInt8], delimiter: UInt8? = nil, _ body: (Row) -> Bool) -> (delimiter: UInt8, unterminatedQuoteLine: Int?) {
         var start = 0
         if input.count >= 3, input[0] == 0xEF, input[1] == 0xBB, input[2] == 0xBF { start = 3 }
         let separator = delimiter ?? Self.delimiter(of: input[start...])
-        return input.withUnsafeBufferPointer { read($0, from: start, separator: separator) }
+        let unterminated = input.withUnsafeBufferPointer { read($0, from: start, separator: separator, body) }
+        return (separator, unterminated)
     }
 
     /// Unquoted fields (nearly all) become strings straight from the input's bytes; only a
     /// quoted field is copied byte by byte (its doubled quotes undone).
-    private static func read(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, separator: UInt8) -> Table {
+    private static func read(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, separator: UInt8, _ body: (Row) -> Bool) -> Int? {
         let quote = UInt8(ascii: "\""), cr: UInt8 = 0x0D, lf: UInt8 = 0x0A
         let n = buffer.count
-        var rows: [Row] = []
         var fields: [String] = []
         var quoted: [UInt8] = []
         var line = 1, recordLine = 1
         var i = start
+        var going = true
         func endRecord() {
             // A blank line is no record (a lone empty field).
-            if !(fields.count == 1 && fields[0].isEmpty) { rows.append(Row(line: recordLine, fields: fields)) }
+            if !(fields.count == 1 && fields[0].isEmpty) { going = body(Row(line: recordLine, fields: fields)) }
             fields.removeAll(keepingCapacity: true)
         }
-        guard start < n else { return Table(delimiter: separator, rows: [], unterminatedQuoteLine: nil) }
-        while true {
+        guard start < n else { return nil }
+        while going {
             // One field, from i.
             if i < n, buffer[i] == quote {
                 quoted.removeAll(keepingCapacity: true)
@@ -73,7 +84,7 @@ public enum CSVReader {
                     quoted.append(byte)
                     i += 1
                 }
-                guard closed else { return Table(delimiter: separator, rows: rows, unterminatedQuoteLine: openedOn) }
+                guard closed else { return openedOn }
                 // Text after the closing quote is kept as written, as spreadsheets do.
                 while i < n, buffer[i] != separator, buffer[i] != lf, buffer[i] != cr { quoted.append(buffer[i]); i += 1 }
                 fields.append(String(decoding: quoted, as: UTF8.self))
@@ -98,6 +109,6 @@ public enum CSVReader {
             recordLine = line
             if i >= n { break }
         }
-        return Table(delimiter: separator, rows: rows, unterminatedQuoteLine: nil)
+        return nil
     }
 }

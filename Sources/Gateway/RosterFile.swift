@@ -85,8 +85,65 @@ public struct RosterFile: Sendable {
     /// case) to fields ahead of the known headers. Throws only when no row can be used at
     /// all: no header, no key column, a column `--map` names that the file lacks.
     public init(csv bytes: [UInt8], overrides: [(column: String, field: Field)] = []) throws(ImportError) {
-        let table = CSVReader.read(bytes)
-        guard let header = table.rows.first else { throw ImportError("the file is empty: expected a header line and one row per attendee") }
+        var entries: [RosterEntry] = []
+        self = try Self.read(csv: bytes, overrides: overrides, batchSize: .max) { entries += $0 }
+        self.entries = entries
+    }
+
+    /// Reads `bytes` as `init(csv:overrides:)` does, but hands the attendees to `batch` as
+    /// they are read, `batchSize` at a time (the last batch may be smaller), instead of
+    /// keeping them: `leadgate roster import` stores one batch while the next is read.
+    /// `header` is called once the columns are known, before any batch. Returns the file's
+    /// shape, columns and rejected rows, with no entries.
+    public static func read(csv bytes: [UInt8], overrides: [(column: String, field: Field)] = [], batchSize: Int = 5_000,
+                            header: (RosterFile) -> Void = { _ in }, batch: ([RosterEntry]) -> Void) throws(ImportError) -> RosterFile {
+        var roster: RosterFile?
+        var failure: ImportError?
+        var fields: [Field] = []
+        var pending: [RosterEntry] = []
+        var rejected: [Rejected] = []
+        let (_, unterminated) = CSVReader.forEachRow(bytes) { row in
+            guard roster != nil else {
+                do throws(ImportError) {
+                    let (made, columnFields) = try Self.columns(row, overrides: overrides)
+                    fields = columnFields
+                    roster = made
+                    header(made)
+                } catch {
+                    failure = error
+                    return false
+                }
+                return true
+            }
+            switch Self.entry(row, fields: fields) {
+            case .success(let entry):
+                pending.append(entry)
+                if pending.count >= batchSize {
+                    batch(pending)
+                    pending.removeAll(keepingCapacity: true)
+                }
+            case .failure(let reason):
+                rejected.append(Rejected(line: row.line, reason: reason.description))
+            }
+            return true
+        }
+        if let failure { throw failure }
+        guard var roster else { throw ImportError("the file is empty: expected a header line and one row per attendee") }
+        if !pending.isEmpty { batch(pending) }
+        roster.rejected = rejected
+        if let line = unterminated {
+            roster.rejected.append(Rejected(line: line, reason: "a quoted field opened here is never closed; the rest of the file is skipped"))
+        }
+        return roster
+    }
+
+    /// The roster's columns from the header row: what each holds, and the export they say.
+    private init(shape: String, columns: [Column]) {
+        self.shape = shape
+        self.columns = columns
+    }
+
+    static func columns(_ header: CSVReader.Row, overrides: [(column: String, field: Field)]) throws(ImportError) -> (RosterFile, [Field]) {
         let normalized = header.fields.map(Self.normalizedHeader)
         var fields = normalized.map { Self.knownHeaders[$0] ?? .ignore }
         for override in overrides {
@@ -96,21 +153,12 @@ public struct RosterFile: Sendable {
             }
             fields[index] = override.field
         }
-        shape = overrides.isEmpty ? Self.shape(of: Set(normalized)) : "mapped"
-        columns = zip(header.fields, fields).map { Column(header: $0, field: $1) }
+        let shape = overrides.isEmpty ? Self.shape(of: Set(normalized)) : "mapped"
+        let columns = zip(header.fields, fields).map { Column(header: $0, field: $1) }
         guard fields.contains(where: { $0 == .uid || $0 == .code || $0 == .email }) else {
             throw ImportError("no column holds a badge UID, a code or an email (columns: \(header.fields.joined(separator: ", "))); name one with --map COLUMN=uid, =code or =email")
         }
-        entries.reserveCapacity(table.rows.count)
-        for row in table.rows.dropFirst() {
-            switch Self.entry(row, fields: fields) {
-            case .success(let entry): entries.append(entry)
-            case .failure(let reason): rejected.append(Rejected(line: row.line, reason: reason.description))
-            }
-        }
-        if let line = table.unterminatedQuoteLine {
-            rejected.append(Rejected(line: line, reason: "a quoted field opened here is never closed; the rest of the file is skipped"))
-        }
+        return (RosterFile(shape: shape, columns: columns), fields)
     }
 
     static func entry(_ row: CSVReader.Row, fields: [Field]) -> Result<RosterEntry, ImportError> {

@@ -17,6 +17,18 @@ extension LeadStore {
     @discardableResult
     public func storeRoster(event: String, file: String, shape: String, entries: [RosterEntry], append: Bool = false,
                             at: Date = Date()) throws(StoreError) -> (stored: Int, replaced: Int) {
+        var given = false
+        return try storeRoster(event: event, file: file, shape: shape, append: append, at: at) {
+            defer { given = true }
+            return given ? nil : entries
+        }
+    }
+
+    /// The same, taking the attendees a batch at a time from `next` until it returns nil:
+    /// `roster import` stores each batch while the file's next rows are read.
+    @discardableResult
+    public func storeRoster(event: String, file: String, shape: String, append: Bool = false, at: Date = Date(),
+                            batches next: () -> [RosterEntry]?) throws(StoreError) -> (stored: Int, replaced: Int) {
         try withDatabase { (db) throws(StoreError) in
             // A bigger page cache while the roster goes in: with the default 2 MB, the
             // transaction spilled pages to the WAL before it committed.
@@ -29,38 +41,42 @@ extension LeadStore {
                 }
                 try db.statement("INSERT OR REPLACE INTO rosters (event, file, shape, imported_at) VALUES (?, ?, ?, ?)")
                     .run([.text(event), .text(file), .text(shape), .text(Timestamp.format(at))])
-                let attendee = try db.prepared("""
-                    INSERT INTO roster (event, line, full_name, given_name, family_name, organization, title, email, phone)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
-                let key = try db.prepared("INSERT OR IGNORE INTO roster_keys (event, kind, value, attendee) VALUES (?, ?, ?, ?)")
-                // Keys go in after the attendees, from one statement bound once per key. The
-                // page cache above holds the whole key B-tree, so their order costs no I/O
-                // (sorting them first took a sixth of the import's CPU time, perf).
-                var pending: [(key: RosterKey, attendee: Int)] = []
-                pending.reserveCapacity(entries.count * 3)
-                for entry in entries {
-                    try attendee.bind(1, event)
-                    try attendee.bind(2, entry.line)
-                    try attendee.bind(3, entry.fullName)
-                    try attendee.bind(4, entry.givenName)
-                    try attendee.bind(5, entry.familyName)
-                    try attendee.bind(6, entry.organization)
-                    try attendee.bind(7, entry.title)
-                    try attendee.bind(8, entry.email)
-                    try attendee.bind(9, entry.phone)
-                    try attendee.runBound()
-                    let id = db.lastInsertRowID
-                    for k in entry.keys { pending.append((k, id)) }
+                // Rows go in `rowsPerInsert` to a statement (one step inserts them all): one
+                // row a statement spent as long in each statement's setup and teardown as in
+                // the inserts. Attendee ids are given here, so keys need no lookup of them.
+                let attendees = try RowInserter<(id: Int, entry: RosterEntry)>(
+                    db: db, into: "roster (id, event, line, full_name, given_name, family_name, organization, title, email, phone)",
+                    columns: 10, verb: "INSERT") { (row, values) throws(StoreError) in
+                    try values.bind(row.id); try values.bind(event); try values.bind(row.entry.line)
+                    try values.bind(row.entry.fullName); try values.bind(row.entry.givenName); try values.bind(row.entry.familyName)
+                    try values.bind(row.entry.organization); try values.bind(row.entry.title); try values.bind(row.entry.email)
+                    try values.bind(row.entry.phone)
                 }
-                try key.bind(1, event)
-                for item in pending {
-                    try key.bind(2, item.key.kind.rawValue)
-                    try key.bind(3, item.key.value)
-                    try key.bind(4, item.attendee)
-                    try key.runBound()
+                let keys = try RowInserter<(key: RosterKey, attendee: Int)>(
+                    db: db, into: "roster_keys (event, kind, value, attendee)", columns: 4, verb: "INSERT OR IGNORE") { (row, values) throws(StoreError) in
+                    try values.bind(event); try values.bind(row.key.kind.rawValue); try values.bind(row.key.value); try values.bind(row.attendee)
                 }
-                return (entries.count, replaced)
+                let statement = try db.statement("SELECT coalesce(max(id), 0) FROM roster")
+                var nextID = try statement.step() ? statement.int(0) ?? 0 : 0
+                statement.reset()
+                var stored = 0
+                while let entries = next() {
+                    // A batch's keys go in after its attendees. The page cache above holds the
+                    // whole key B-tree, so their order costs no I/O (sorting them first took a
+                    // sixth of the import's CPU time, perf).
+                    let firstID = nextID + 1
+                    for entry in entries {
+                        nextID += 1
+                        try attendees.add((nextID, entry))
+                    }
+                    try attendees.flush()
+                    for (offset, entry) in entries.enumerated() {
+                        for key in entry.keys { try keys.add((key, firstID + offset)) }
+                    }
+                    try keys.flush()
+                    stored += entries.count
+                }
+                return (stored, replaced)
             }
         }
     }
@@ -185,5 +201,63 @@ extension LeadStore {
             }
             return leads
         }
+    }
+}
+
+/// Inserts rows `rowsPerInsert` at a time through one multi-row INSERT (the rest, at a
+/// flush, through one sized to them): with one row a statement, as much time went to each
+/// statement's setup and teardown as to the inserts. `bind` binds one row's values in
+/// column order.
+final class RowInserter<Row> {
+    static var rowsPerInsert: Int { 64 }
+
+    private let db: SQLiteDatabase
+    private let into: String
+    private let columns: Int
+    private let verb: String
+    private let bind: (Row, inout Values) throws(StoreError) -> Void
+    private var pending: [Row] = []
+    /// The statement for a full set of rows, prepared once.
+    private var full: SQLiteStatement?
+
+    init(db: SQLiteDatabase, into: String, columns: Int, verb: String,
+         bind: @escaping (Row, inout Values) throws(StoreError) -> Void) throws(StoreError) {
+        self.db = db
+        self.into = into
+        self.columns = columns
+        self.verb = verb
+        self.bind = bind
+        pending.reserveCapacity(Self.rowsPerInsert)
+    }
+
+    /// Binds values in order, from a row's first parameter.
+    struct Values {
+        let statement: SQLiteStatement
+        var index: Int32
+        mutating func bind(_ text: String?) throws(StoreError) { try statement.bind(index, text); index += 1 }
+        mutating func bind(_ text: String) throws(StoreError) { try statement.bind(index, text); index += 1 }
+        mutating func bind(_ value: Int) throws(StoreError) { try statement.bind(index, value); index += 1 }
+    }
+
+    func add(_ row: Row) throws(StoreError) {
+        pending.append(row)
+        if pending.count == Self.rowsPerInsert { try flush() }
+    }
+
+    /// Inserts the rows added since the last insert.
+    func flush() throws(StoreError) {
+        guard !pending.isEmpty else { return }
+        let statement: SQLiteStatement
+        if pending.count == Self.rowsPerInsert, let full {
+            statement = full
+        } else {
+            let tuple = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+            statement = try db.statement("\(verb) INTO \(into) VALUES " + Array(repeating: tuple, count: pending.count).joined(separator: ", "))
+            if pending.count == Self.rowsPerInsert { full = statement }
+        }
+        var values = Values(statement: statement, index: 1)
+        for row in pending { try bind(row, &values) }
+        try statement.runBound()
+        pending.removeAll(keepingCapacity: true)
     }
 }

@@ -82,11 +82,23 @@ struct RosterImport: ParsableCommand {
             let start = clock.now
             let bytes = try InputFile.read(file, hex: false, limit: Self.maximumFileSize)
             let overrides = map.compactMap { try? RosterFile.parseMapping($0).get() }
-            let roster: RosterFile
-            do { roster = try RosterFile(csv: bytes, overrides: overrides) } catch {
-                throw CommandFailure.dataError("\(file): \(error)")
+            // The file is read on a thread of its own, handing attendees over in batches that
+            // the store takes as they come: reading and storing 100,000 rows overlap (0.7 s
+            // and 1.6 s one after the other).
+            let handoff = RosterHandoff()
+            let reader = Thread {
+                let began = clock.now
+                let result = Result { () throws(ImportError) in
+                    try RosterFile.read(csv: bytes, overrides: overrides, header: { handoff.columns($0) }, batch: { handoff.put($0) })
+                }
+                handoff.finish(result, took: clock.now - began)
             }
-            let parsed = clock.now
+            reader.stackSize = 8 << 20
+            reader.start()
+            guard let columns = handoff.waitForColumns() else {
+                if case .failure(let error) = handoff.waitForEnd().result { throw CommandFailure.dataError("\(file): \(error)") }
+                throw CommandFailure.dataError("\(file): no header line")
+            }
             let store = try storeOptions.open()
             let stored: (stored: Int, replaced: Int)
             let enriched: [Lead]
@@ -97,17 +109,24 @@ struct RosterImport: ParsableCommand {
                 // As a bulk load: alone on the store, the rows go to the file once instead of
                 // to the WAL and again at a checkpoint.
                 stored = try store.bulkLoad { () throws(StoreError) in
-                    try store.storeRoster(event: event, file: URL(fileURLWithPath: file).lastPathComponent, shape: roster.shape,
-                                          entries: roster.entries, append: append)
+                    try store.storeRoster(event: event, file: URL(fileURLWithPath: file).lastPathComponent, shape: columns.shape,
+                                          append: append, batches: { handoff.take() })
                 }
                 storedAt = clock.now
                 enriched = try resolver.enrichUnresolved()
             } catch {
+                handoff.cancel()
                 throw CommandFailure.storeFailure(error, path: storeOptions.path)
+            }
+            let end = handoff.waitForEnd()
+            let roster: RosterFile
+            switch end.result {
+            case .success(let read): roster = read
+            case .failure(let error): throw CommandFailure.dataError("\(file): \(error)")
             }
             if timings {
                 Terminal.writeError(String(format: "roster timings: parse_s=%.4f store_s=%.4f enrich_s=%.4f total_s=%.4f\n",
-                                           (parsed - start).seconds, (storedAt - parsed).seconds,
+                                           end.took.seconds, (storedAt - start).seconds,
                                            (clock.now - storedAt).seconds, (clock.now - start).seconds))
             }
             report(roster, stored: stored, enriched: enriched.count)
@@ -244,5 +263,76 @@ struct RosterPurge: ParsableCommand {
             do { removed = try store.purgeRoster(event: event) } catch { throw CommandFailure.storeFailure(error, path: storeOptions.path) }
             Terminal.write("removed \(removed) attendee(s) of \(event)\n")
         }
+    }
+}
+
+/// Attendees handed from the thread reading a roster file to the one storing them: the
+/// file's columns first, then batches (at most `capacity` waiting, so memory stays bounded),
+/// then the end of the read. `@unchecked Sendable`: all state is under `condition`'s lock.
+final class RosterHandoff: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var header: RosterFile?
+    private var batches: [[RosterEntry]] = []
+    private var ended: (result: Result<RosterFile, ImportError>, took: Duration)?
+    private var cancelled = false
+    private let capacity: Int
+
+    init(capacity: Int = 8) { self.capacity = capacity }
+
+    func columns(_ roster: RosterFile) {
+        condition.lock()
+        header = roster
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits while `capacity` batches wait already (unless the store gave up).
+    func put(_ batch: [RosterEntry]) {
+        condition.lock()
+        while batches.count >= capacity && !cancelled { condition.wait() }
+        if !cancelled { batches.append(batch) }
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func finish(_ result: Result<RosterFile, ImportError>, took: Duration) {
+        condition.lock()
+        ended = (result, took)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The file's columns, or nil if the read ended without them (an empty file, no key column).
+    func waitForColumns() -> RosterFile? {
+        condition.lock()
+        defer { condition.unlock() }
+        while header == nil && ended == nil { condition.wait() }
+        return header
+    }
+
+    /// The next batch, or nil once the read has ended and every batch was taken.
+    func take() -> [RosterEntry]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while batches.isEmpty && ended == nil { condition.wait() }
+        guard !batches.isEmpty else { return nil }
+        condition.broadcast()
+        return batches.removeFirst()
+    }
+
+    /// The store failed: the reader's batches are dropped and it is not held up.
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        batches = []
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func waitForEnd() -> (result: Result<RosterFile, ImportError>, took: Duration) {
+        condition.lock()
+        defer { condition.unlock() }
+        while ended == nil { condition.wait() }
+        return ended!
     }
 }

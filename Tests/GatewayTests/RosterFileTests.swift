@@ -123,6 +123,48 @@ import Testing
         #expect(roster.rejected[3].reason.contains("5 fields, the header has 4"))
     }
 
+    /// `roster import` reads the file in batches while the store takes them: the batches
+    /// hold what reading it whole gives, the columns come first, rejects are kept by line.
+    @Test func readingInBatchesGivesWhatReadingWholeGives() throws {
+        var csv = "name,email,uid,code\r\n"
+        for n in 0..<150 {
+            csv += n % 37 == 5 ? "No Key \(n),,,\r\n" : "Person \(n),p\(n)@acme.example,04A1B2\(String(format: "%02X", n)),C-\(n)\r\n"
+        }
+        let whole = try RosterFile(csv: Array(csv.utf8))
+        var batches: [[RosterEntry]] = []
+        var sawColumns = false
+        let read = try RosterFile.read(csv: Array(csv.utf8), batchSize: 64, header: { columns in
+            #expect(batches.isEmpty)
+            #expect(columns.columns.map(\.field) == [.name, .email, .uid, .code])
+            sawColumns = true
+        }, batch: { batches.append($0) })
+        #expect(sawColumns)
+        #expect(batches.map(\.count) == [64, 64, whole.entries.count - 128])
+        #expect(batches.flatMap { $0 } == whole.entries)
+        #expect(read.entries.isEmpty && read.rejected == whole.rejected && read.shape == whole.shape)
+        #expect(read.rejected.map(\.line) == [7, 44, 81, 118])
+
+        // Stored in those batches (64-row inserts and the rest): every attendee and key back.
+        let w = try Workspace()
+        var pending = batches
+        let stored = try w.store.storeRoster(event: "RSA 2026", file: "p.csv", shape: read.shape, batches: {
+            pending.isEmpty ? nil : pending.removeFirst()
+        })
+        #expect(stored.stored == whole.entries.count)
+        let back = try w.store.rosterEntries(event: "RSA 2026")
+        #expect(back.map(\.fullName) == whole.entries.map(\.fullName))
+        #expect(back.map { Set($0.keys) } == whole.entries.map { Set($0.keys) })
+        let last = try #require(whole.entries.last)
+        for key in last.keys {
+            #expect(try w.store.rosterAttendee(event: "RSA 2026", keys: [key])?.entry.fullName == last.fullName)
+        }
+        // Appended after: ids go on from the last one.
+        try w.store.storeRoster(event: "RSA 2026", file: "q.csv", shape: "generic",
+                                entries: [RosterEntry(line: 2, fullName: "Late Comer", keys: [RosterKey(.code, "LATE")])], append: true)
+        #expect(try w.store.rosterEntries(event: "RSA 2026").last?.fullName == "Late Comer")
+        #expect(try w.store.rosterAttendee(event: "RSA 2026", keys: [RosterKey(.code, "LATE")])?.entry.fullName == "Late Comer")
+    }
+
     @Test func findsCodesInURLAndTextRecordsAndTheUIDFirst() {
         let message = NDEFMessage(records: [.uri("https://example.com/badge?utm_source=nfc&code=xk42"), .text("  R-77 ")])
         let keys = RosterResolver.keys(tagUIDs: ["04:a1:b2:c3"], raws: [RawPayload(mediaType: "application/vnd.nfc.ndef", bytes: message.encoded())],
