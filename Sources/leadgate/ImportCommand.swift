@@ -27,6 +27,7 @@ struct ImportCommand: ParsableCommand {
 
     @OptionGroup var capture: CaptureOptions
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup(title: "Profile links") var links: ProfileLinkOptions
 
     @Flag(help: "Print the summary as JSON.")
     var json = false
@@ -50,6 +51,7 @@ struct ImportCommand: ParsableCommand {
             let job = ImportJob(builder: capture.builder, store: store, logger: Log.logger("leadgate.import"),
                                 workers: workers ?? ProcessInfo.processInfo.activeProcessorCount, commitEvery: commitEvery)
             let meter = ProgressMeter(total: inputs.count, enabled: !json || Terminal.stderrIsTerminal)
+            let started = Date()
             let summary: ImportSummary
             do {
                 summary = try job.run(inputs, standardInput: { [UInt8](FileHandle.standardInput.readDataToEndOfFile()) },
@@ -64,6 +66,11 @@ struct ImportCommand: ParsableCommand {
                 Terminal.writeError("leadgate: warning: \(warning.origin)\(at): \(warning.reason) (imported; its bytes are in the quarantine)\n")
             }
             print(summary, skipped: skipped)
+            do {
+                _ = try links.resolveImported(store: store, event: capture.event, since: started, normalizer: capture.normalizer)
+            } catch {
+                throw CommandFailure.storeFailure(error, path: storeOptions.path)
+            }
             if !summary.rejected.isEmpty {
                 throw CommandFailure.dataError("\(summary.rejected.count) input(s) rejected and kept in the quarantine (leadgate quarantine list)")
             }

@@ -32,6 +32,77 @@ struct ProfileLinkOptions: ParsableArguments {
     }
 }
 
+extension ProfileLinkOptions {
+    /// After an import, when asked for: fetches the links of the leads it made that have a
+    /// link and no name, `concurrently` at a time, and says on stderr what it found. A link
+    /// that cannot be read is a warning on its lead (as `leadgate resolve` leaves it), not
+    /// an import failure. Returns how many leads got a contact, of how many tried.
+    func resolveImported(store: LeadStore, event: String, since: Date, normalizer: ContactNormalizer,
+                         concurrently: Int = 4) throws(StoreError) -> (resolved: Int, tried: Int) {
+        guard resolveLinks else { return (0, 0) }
+        let since = since.addingTimeInterval(-0.001)
+        let leads = try store.unresolvedLeads(event: event).filter { $0.capturedAt >= since && ProfileLinkResolver.link(of: $0) != nil }
+        guard !leads.isEmpty else { return (0, 0) }
+        Terminal.writeError("fetching \(leads.count) profile link(s), \(concurrently) at a time (at most 3 s each)\n")
+        let resolver = resolver(normalizer: normalizer)
+        let outcome = BlockingTask.run { () async -> Result<[(before: Lead, after: Lead?)], StoreError> in
+            await withTaskGroup(of: Result<(before: Lead, after: Lead?), StoreError>.self) { group in
+                var results: [(before: Lead, after: Lead?)] = []
+                var failure: StoreError?
+                var next = 0
+                func add() {
+                    guard next < leads.count else { return }
+                    let lead = leads[next]
+                    next += 1
+                    group.addTask {
+                        do { return .success((lead, try await resolver.resolve([lead], in: store).first)) } catch let error as StoreError {
+                            return .failure(error)
+                        } catch { return .failure(StoreError(.sqlite, "\(error)")) }
+                    }
+                }
+                for _ in 0..<concurrently { add() }
+                for await result in group {
+                    switch result {
+                    case .success(let pair): results.append(pair)
+                    case .failure(let error): failure = error
+                    }
+                    add()
+                }
+                if let failure { return .failure(failure) }
+                return .success(results)
+            }
+        }
+        var resolved = 0
+        for (before, after) in try outcome.get() {
+            let warnings = (after?.warnings ?? []).filter { !before.warnings.contains($0) }
+            if warnings.isEmpty, after?.contact.fullName != nil { resolved += 1 }
+            for warning in warnings { Terminal.printWarning("lead \(before.id): \(warning)") }
+        }
+        Terminal.writeError("resolved \(resolved) of \(leads.count) profile link(s); the others keep their warnings (leadgate resolve tries again)\n")
+        return (resolved, leads.count)
+    }
+}
+
+/// Runs async work from a synchronous command and waits for it. The command's thread is
+/// not one of the concurrency pool's, so the work runs while it waits.
+enum BlockingTask {
+    static func run<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
+        let box = ResultBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            box.value = await work()
+            done.signal()
+        }
+        done.wait()
+        return box.value!
+    }
+
+    /// `@unchecked Sendable`: written once before the semaphore is signalled, read after.
+    private final class ResultBox<T>: @unchecked Sendable {
+        var value: T?
+    }
+}
+
 struct ResolveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resolve",

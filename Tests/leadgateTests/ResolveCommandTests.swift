@@ -40,4 +40,33 @@ struct ResolveCommandTests {
         #expect(try w.count("SELECT count(*) FROM lead_events WHERE kind = 'enriched'") == 1)
         #expect(try w.count("SELECT count(*) FROM lead_events WHERE kind = 'enrichment_failed'") == 5)
     }
+
+    /// `import --resolve-links`: the links of the leads the import made are fetched after
+    /// it; a contact found is a change, a failure a warning on the lead and on stderr, and
+    /// the import itself still succeeds.
+    @Test func importResolvesTheLinksOfTheLeadsItMade() async throws {
+        let server = try await ProfileServer()
+        let w = try CLIWorkspace()
+        try w.write("tags/jane.ndef", RosterCommandTests.uriTag(server.url("vcard-page")))
+        try w.write("tags/big.ndef", RosterCommandTests.uriTag(server.url("big")))
+        try w.write("tags/card.vcf", CardText.vCard("Named Already", email: "named@acme.example"))
+        let plain = try w.leadgate(["import", w.input.appendingPathComponent("tags").path, "--event", "E", "--rep", "alice"])
+        #expect(plain.status == 0 && !plain.stderr.contains("profile link"), "without --resolve-links nothing is fetched: \(plain.stderr)")
+        #expect(try w.count("SELECT count(*) FROM lead_events WHERE kind LIKE 'enrich%'") == 0)
+
+        try w.write("more/ann.ndef", RosterCommandTests.uriTag(server.url("jsonld")))
+        let result = try w.leadgate(["import", w.input.appendingPathComponent("more").path, "--event", "E", "--rep", "alice",
+                                     "--resolve-links", "--allow-private-links"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("fetching 1 profile link(s)"), "only the lead this import made: \(result.stderr)")
+        #expect(result.stderr.contains("resolved 1 of 1 profile link(s)"), "\(result.stderr)")
+        #expect(try w.count("SELECT count(*) FROM lead_events WHERE kind = 'enriched'") == 1)
+
+        try w.write("third/big2.ndef", RosterCommandTests.uriTag(server.url("big") + "?again"))
+        let failing = try w.leadgate(["import", w.input.appendingPathComponent("third").path, "--event", "E", "--rep", "alice",
+                                      "--resolve-links", "--allow-private-links"])
+        #expect(failing.status == 0, "a link that cannot be read is not an import failure: \(failing.stderr)")
+        #expect(failing.stderr.contains("the page is larger than 512 KB"), "\(failing.stderr)")
+        #expect(failing.stderr.contains("resolved 0 of 1 profile link(s)"), "\(failing.stderr)")
+    }
 }
