@@ -1,4 +1,5 @@
 import Foundation
+import LeadStore
 
 /// A thread of its own for calls that block (libpq, SQLite's fsync), so they never hold a
 /// thread of Swift's cooperative pool; async callers wait on a continuation.
@@ -17,6 +18,17 @@ final class BlockingCallThread: Sendable {
     }
 
     deinit { queue.stop() }
+
+    /// Runs a call on `store` here; its errors become `.store` errors.
+    func run<T: Sendable>(on store: LeadStore, _ body: @escaping @Sendable (LeadStore) throws(StoreError) -> T) async throws(ForwardingError) -> T {
+        try await run { () throws(ForwardingError) -> T in
+            do throws(StoreError) {
+                return try body(store)
+            } catch {
+                throw ForwardingError(.store, error.description, function: error.function)
+            }
+        }
+    }
 
     /// Runs `body` on the thread and returns its result.
     func run<T: Sendable>(_ body: @escaping @Sendable () throws(ForwardingError) -> T) async throws(ForwardingError) -> T {

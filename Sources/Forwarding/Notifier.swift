@@ -142,13 +142,6 @@ public actor Notifier {
     }
 
     private func withStore<T: Sendable>(_ body: @escaping @Sendable (LeadStore) throws(StoreError) -> T) async throws(ForwardingError) -> T {
-        let store = self.store
-        return try await storeThread.run { () throws(ForwardingError) -> T in
-            do throws(StoreError) {
-                return try body(store)
-            } catch {
-                throw ForwardingError(.store, error.description, function: error.function)
-            }
-        }
+        try await storeThread.run(on: store, body)
     }
 }
