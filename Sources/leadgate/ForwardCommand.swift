@@ -117,7 +117,8 @@ struct ForwardCommand: AsyncParsableCommand {
         if let webhook = sink as? WebhookSink, webhook.isPlainHTTP {
             Terminal.printWarning("\(sink.destination): plain http:// (allowed to this machine only): the leads travel unencrypted")
         }
-        let store = try storeOptions.open()
+        // A store that is not there is a mistyped --store: say so, instead of creating an empty one to forward.
+        let store = try storeOptions.openExisting()
         let lock = try await ForwarderParent.lockStore(storeOptions.path, waiting: parent)
         guard let lock else { return }
         let forwarder = Forwarder(store: store, sink: sink, configuration: .init(batchSize: batchSize), logger: logger)
@@ -152,7 +153,7 @@ struct ForwardCommand: AsyncParsableCommand {
 
     /// `--retry-dead`: requeues and says how many; returns the ids that matched no dead letter.
     private func requeueDeadLetters() throws(CommandFailure) -> [String] {
-        let store = try storeOptions.open()
+        let store = try storeOptions.openExisting()
         let result: (requeued: Int, unmatched: [String])
         do {
             result = try store.requeueDeadLetters(all ? nil : ids)

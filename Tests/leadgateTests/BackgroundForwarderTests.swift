@@ -72,11 +72,19 @@ import TestSupport
         let receiver = try await WebhookReceiver(secret: Self.secret, statuses: "200")
         defer { receiver.stop() }
         let environment = ["LEADGATE_WEBHOOK_SECRET": Self.secret]
+        // forward does not make a store: an import of an empty folder does.
+        let empty = URL(fileURLWithPath: store).deletingLastPathComponent().appendingPathComponent("empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let made = try await ChildProcess.leadgate(["import", empty.path, "--event", "E", "--rep", "r", "--store", store])
+        #expect(made.status == 0, "\(made.stderr)")
         let first = try ChildProcess.spawn(LeadgateBinary.url.path, ["forward", "--to", receiver.url, "--store", store],
                                            environment: environment)
         defer { first.kill(SIGKILL) }
-        try await waitUntil(seconds: 30) { FileManager.default.fileExists(atPath: store) }
-        try await Task.sleep(for: .seconds(1))
+        // The first holds the lock once its pid is in the lock file.
+        try await waitUntil(seconds: 30) {
+            (try? String(contentsOfFile: store + ".forward.lock", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) == "\(first.pid)"
+        }
 
         let second = try await ChildProcess.leadgate(["forward", "--once", "--to", receiver.url, "--store", store], environment: environment)
 

@@ -32,6 +32,20 @@ import Testing
         #expect(plainHTTP.stderr.contains("webhooks go over https://"))
     }
 
+    /// A mistyped --store is said (66) instead of an empty store being made and "forwarded".
+    @Test func forwardToAStoreThatIsNotThereSaysSoAndMakesNone() throws {
+        let w = try CLIWorkspace()
+        let url = "postgres://sales:s3cret@127.0.0.1:1/crm?connect_timeout=2"
+
+        let result = try w.leadgate(["forward", "--once", "--to", url])
+        let retry = try w.leadgate(["forward", "--retry-dead", "--all"])
+
+        #expect(result.status == 66, "\(result.stderr)")
+        #expect(result.stderr.contains("store \(w.store) does not exist"), "\(result.stderr)")
+        #expect(retry.status == 66, "\(retry.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: w.store))
+    }
+
     @Test(.enabled(if: ProcessInfo.processInfo.environment["LEADGATE_WEBHOOK_SECRET"] == nil))
     func forwardToAWebhookNeedsItsSecret() throws {
         let w = try CLIWorkspace()
