@@ -117,7 +117,7 @@ public final class BoothSession: Sendable {
     }
 
     /// The tag on a lead made from a tag that left the reader mid-read.
-    public static let incompleteTag = "incomplete"
+    public static let incompleteTag = Lead.incompleteTag
 
     /// Applies the rep's note line (its grammar included) to a lead.
     @discardableResult

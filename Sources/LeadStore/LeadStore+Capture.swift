@@ -251,7 +251,18 @@ extension LeadStore {
     /// Adds the capture to the lead of the same person at its event, if there is one.
     private func mergeIfKnown(_ prepared: UnsafePointer<PreparedCapture>, now: Date, db: SQLiteDatabase) throws(StoreError) -> Lead? {
         let event = prepared.pointee.event
-        guard let key = prepared.pointee.dedupeKey, var existing = try leadRow(event: event, dedupeKey: key, db: db) else { return nil }
+        guard let key = prepared.pointee.dedupeKey else { return nil }
+        let tornByUID: Lead?
+        var existing: Lead
+        if let found = try leadRow(event: event, dedupeKey: key, db: db) {
+            existing = found
+            tornByUID = nil
+        } else if let torn = try incompleteLead(event: event, candidate: prepared.pointee.candidate?.lead, db: db) {
+            existing = torn
+            tornByUID = torn
+        } else {
+            return nil
+        }
         // An import's capture kept only its JSON: read the lead back (merges are few).
         let lead: Lead
         if let kept = prepared.pointee.candidate?.lead {
@@ -259,10 +270,20 @@ extension LeadStore {
         } else {
             lead = try decodeLead(String(decoding: prepared.pointee.leadJSON, as: UTF8.self), id: "being merged into \(existing.id)")
         }
-        try merge(lead, into: &existing, db: db, at: now)
+        let completes = existing.tags.contains(Lead.incompleteTag) && lead.source.tagUID != nil
+            && lead.source.tagUID == existing.source.tagUID && lead.source.channel != .import
+        if completes {
+            try complete(&existing, with: lead, db: db, at: now)
+        } else {
+            try merge(lead, into: &existing, db: db, at: now)
+        }
         try updateLeadRow(existing, db: db, at: now)
-        let change: [String: Any] = ["captured_at": Timestamp.format(lead.capturedAt),
+        if tornByUID != nil {
+            try db.statement("UPDATE leads SET dedupe_key = ? WHERE id = ?").run([.text(key), .text(existing.id)])
+        }
+        var change: [String: Any] = ["captured_at": Timestamp.format(lead.capturedAt),
                                      "channel": lead.source.channel.rawValue, "format": lead.source.format]
+        if completes { change["completed"] = true }
         try appendEvent(leadID: existing.id, kind: "merged", data: change, at: now, db: db)
         let remember = try db.prepared(Self.insertContentHashSQL)
         try remember.bind(1, event)
@@ -272,12 +293,44 @@ extension LeadStore {
         return existing
     }
 
+    /// The lead an earlier tap of the same tag made when the tag left mid-read, when the
+    /// person it reads now is no lead yet: a clean re-read completes it instead of making a
+    /// second lead. Taps only (an import has no tag).
+    private func incompleteLead(event: String, candidate: Lead?, db: SQLiteDatabase) throws(StoreError) -> Lead? {
+        guard let candidate, candidate.source.channel != .import, let uid = candidate.source.tagUID, !uid.isEmpty,
+              let torn = try leadRow(event: event, dedupeKey: "uid:" + uid.uppercased(), db: db),
+              torn.tags.contains(Lead.incompleteTag) else { return nil }
+        return torn
+    }
+
+    /// Completes a lead made from a tag that left mid-read with a clean read of the same tag:
+    /// the lead becomes that read (its source, bytes and contact) and keeps the torn tap as a
+    /// merged capture, its first capture time, note and changes. Its owner follows the
+    /// routing for the contact now known, unless someone set the owner meanwhile.
+    func complete(_ existing: inout Lead, with lead: Lead, db: SQLiteDatabase, at now: Date) throws(StoreError) {
+        let torn = Capture(capturedAt: existing.capturedAt, source: existing.source, raw: existing.raw)
+        existing.mergedCaptures.insert(torn, at: 0)
+        existing.source = lead.source
+        existing.raw = lead.raw
+        existing.contact = existing.contact.merged(with: lead.contact)
+        existing.tags.removeAll { $0 == Lead.incompleteTag }
+        let ownerSet = try db.prepared("SELECT 1 FROM lead_events WHERE lead_id = ? AND kind = 'owner_changed' LIMIT 1")
+        defer { ownerSet.reset() }
+        try ownerSet.bind(1, existing.id)
+        if try !ownerSet.step() { existing.owner = lead.owner }
+        try keepWithinLimits(&existing, db: db, at: now)
+    }
+
     /// Adds `lead`'s capture and contact to `existing`, keeping it within `LeadLimits`: a
     /// lead merged many times lists its latest captures and moves earlier captures' bytes
     /// to the quarantine (one entry each), so it never grows past a megabyte.
     func merge(_ lead: Lead, into existing: inout Lead, db: SQLiteDatabase, at now: Date) throws(StoreError) {
         existing.mergedCaptures.append(Capture(capturedAt: lead.capturedAt, source: lead.source, raw: lead.raw))
         existing.contact = existing.contact.merged(with: lead.contact)
+        try keepWithinLimits(&existing, db: db, at: now)
+    }
+
+    private func keepWithinLimits(_ existing: inout Lead, db: SQLiteDatabase, at now: Date) throws(StoreError) {
         guard let cut = LeadLimits.fit(&existing) else { return }
         let reason = "lead \(existing.id.prefix(8)) (merged): \(cut.description)"
         var moved = cut.captures.map { ($0.source.file ?? $0.source.reader ?? "capture of lead \(existing.id.prefix(8))", $0.raw) }

@@ -26,6 +26,10 @@ public struct Lead: Sendable, Hashable {
     /// the rep; `warnings` in the JSON, left out when there are none.
     public var warnings: [String] = []
 
+    /// The tag on a lead made from the UID of a tag that left the reader mid-read; a clean
+    /// re-read of the same tag completes that lead (LeadStore's capture) and drops it.
+    public static let incompleteTag = "incomplete"
+
     public init(id: String, event: String, rep: String, capturedAt: Date, source: LeadSource,
                 contact: NormalizedContact, note: String? = nil, status: LeadStatus = .new, owner: String,
                 tags: [String] = [], nextAction: NextAction, consent: Consent? = nil, raw: RawPayload,

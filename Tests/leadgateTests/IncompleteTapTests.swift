@@ -3,7 +3,8 @@ import NDEF
 import Testing
 
 /// A tag pulled away mid-read (issue 19, point 9): the UID is known, so it is a lead, marked
-/// incomplete, besides the quarantine entry; a clean read of the same tag resolves the entry.
+/// incomplete, besides the quarantine entry; a clean read of the same tag resolves the entry
+/// and completes that lead.
 @Suite(.serialized, .virtualReaders)
 struct IncompleteTapTests {
     @Test func aTagPulledAwayMidReadStillMakesAUIDLeadMarkedIncomplete() async throws {
@@ -34,6 +35,14 @@ struct IncompleteTapTests {
         try await terminal.waitFor("Jane Doe — CTO, Acme Corp")
         _ = try await whole.wait(timeout: .seconds(20))
         #expect(try BoothCommandTests.sqlite(store, "SELECT count(*) FROM quarantine WHERE resolved_at IS NULL") == "0")
+        // One person, one lead: the clean read completed the torn tap's lead.
+        let leads = try DemoCommandTests.leads(store)
+        #expect(leads.count == 1)
+        let jane = try #require(leads.first)
+        #expect(jane["id"] as? String == lead["id"] as? String)
+        #expect((jane["contact"] as? [String: Any])?["full_name"] as? String == "Jane Doe")
+        #expect(jane["tags"] == nil || (jane["tags"] as? [String]) == [])
+        #expect((jane["merged_captures"] as? [[String: Any]])?.count == 1)
         terminal.kill()
     }
 }
