@@ -173,9 +173,12 @@ public enum PayloadDecoder {
                     initialized = count
                 }
             } else {
-                for parsed in try ContactDecoder.decode(bytes, as: format) {
+                let cards = try ContactDecoder.decode(bytes, as: format)
+                for parsed in cards {
                     payload.issues += parsed.issues.map { PayloadIssue($0) }
-                    payload.contacts.append(DecodedContact(card: parsed.card, recordIndex: nil, raw: bytes,
+                    // A file of several scans: each contact keeps its own line's bytes.
+                    payload.contacts.append(DecodedContact(card: parsed.card, recordIndex: nil,
+                                                           raw: cards.count == 1 ? bytes : Array(bytes[parsed.range]),
                                                            mediaType: "text/plain", isTorn: false))
                 }
             }
@@ -234,7 +237,7 @@ public enum PayloadDecoder {
                                                            mediaType: mediaType, isTorn: parsed.isTorn))
                 }
             } else {
-                for parsed in try ContactDecoder.decode(bytes, as: format) {
+                for parsed in try ContactDecoder.decode(bytes, as: format, oneCard: true) {
                     payload.issues += parsed.issues.map { PayloadIssue($0, context: context) }
                     payload.contacts.append(DecodedContact(card: parsed.card, recordIndex: index, raw: bytes,
                                                            mediaType: mediaType, isTorn: false))

@@ -48,4 +48,31 @@ import Testing
         #expect(throws: ContactFormatError(.notAVCard, offset: 0)) { try ContactDecoder.decode(Array("MECARD:N:x;;".utf8), as: .vcard) }
         #expect(throws: ContactFormatError(.noContactInText)) { try ContactDecoder.decode(Array("nothing here".utf8), as: .text) }
     }
+
+    /// A text of QR scans, one card a line: a card each, with its own bytes.
+    @Test func aTextOfManyScansGivesACardPerLine() throws {
+        let text = "\u{FEFF}MECARD:N:Doe,Jane;EMAIL:jane@acme.example;;\r\n\r\n  mecard:N:Lee,Ann;NOTE:met at the bar;;\nMECARD:N:Stone,Bob;TEL:+14155550100;;"
+        let bytes = Array(text.utf8)
+        let cards = try ContactDecoder.decode(bytes, as: .mecard)
+        #expect(cards.map(\.card.formattedName) == ["Jane Doe", "Ann Lee", "Bob Stone"])
+        #expect(cards.map { $0.card.emails.map(\.value) } == [["jane@acme.example"], [], []])
+        #expect(cards[1].card.note == "met at the bar" && cards[2].card.phones.map(\.value) == ["+14155550100"])
+        // The ranges tile the input: no byte left out, the BOM and blank lines with the first.
+        #expect(cards.first?.range.lowerBound == 0 && cards.last?.range.upperBound == bytes.count)
+        #expect(zip(cards, cards.dropFirst()).allSatisfy { $0.range.upperBound == $1.range.lowerBound })
+        #expect(String(decoding: bytes[cards[2].range], as: UTF8.self) == "MECARD:N:Stone,Bob;TEL:+14155550100;;")
+        // An NDEF record is one person's: the first card only, as before.
+        #expect(try ContactDecoder.decode(bytes, as: .mecard, oneCard: true).map(\.card.formattedName) == ["Jane Doe"])
+
+        let biz = try ContactDecoder.decode(Array("BIZCARD:N:Sean;X:Owen;;\nBIZCARD:N:Ann;X:Lee;;\n".utf8), as: .bizcard)
+        #expect(biz.map(\.card.formattedName) == ["Sean Owen", "Ann Lee"])
+    }
+
+    /// One card is parsed whole, even with MECARD: inside a value or text after it.
+    @Test func oneScanStaysOneCard() throws {
+        let bytes = Array("MECARD:N:Doe,Jane;NOTE:ask about MECARD: support;;\nthanks!\n".utf8)
+        let cards = try ContactDecoder.decode(bytes, as: .mecard)
+        #expect(cards.count == 1 && cards[0].range == 0..<bytes.count)
+        #expect(cards[0].card.note == "ask about MECARD: support")
+    }
 }

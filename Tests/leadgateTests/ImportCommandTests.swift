@@ -27,6 +27,23 @@ import Testing
         #expect(mode & 0o777 == 0o600)
     }
 
+    /// A .txt of QR scans, one MECARD a line (what a scanner app exports): a lead each, each
+    /// keeping its own line as raw bytes; before, only the first person became a lead.
+    @Test func aTextFileOfManyScansGivesALeadPerScan() throws {
+        let w = try CLIWorkspace()
+        let lines = ["MECARD:N:Doe,Jane;EMAIL:jane@acme.example;;", "MECARD:N:Lee,Ann;EMAIL:ann@globex.example;;",
+                     "MECARD:N:Stone,Bob;TEL:+14155550100;;"]
+        let file = try w.write("scans/qr-export.txt", lines.joined(separator: "\r\n") + "\r\n")
+        let result = try w.leadgate(["import", file, "--event", "RSA 2026", "--rep", "alice"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdoutText.contains("imported 3 new lead(s) from 1 file(s)"), "\(result.stdoutText)")
+        #expect(try w.sql("SELECT json_extract(json, '$.contact.full_name') FROM leads ORDER BY rowid") == ["Jane Doe", "Ann Lee", "Bob Stone"])
+        let raws = try w.sql("SELECT json_extract(json, '$.raw.base64') FROM leads ORDER BY rowid")
+            .map { String(decoding: Data(base64Encoded: $0) ?? Data(), as: UTF8.self) }
+        #expect(raws == lines.map { $0 + "\r\n" })
+        #expect(try w.count("SELECT count(*) FROM quarantine") == 0)
+    }
+
     /// `bench decode` runs an import's decode stage alone: it makes a capture for each card
     /// the import stores and a reject for each input the import quarantines.
     @Test func benchDecodeMakesWhatAnImportStores() throws {
