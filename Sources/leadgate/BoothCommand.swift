@@ -46,6 +46,9 @@ struct BoothCommand: AsyncParsableCommand {
         let (store, forwarding) = try BackgroundForwarding.openStore(storeOptions, forwardingTo: forwardSetting.startURL)
         let (capture, eventNotice) = capture.matchingStoredEvent(in: store)
         let session = BoothSession(store: store, builder: capture.builder, logger: Log.logger("leadgate.booth"))
+        // SIGTERM, SIGHUP (the terminal closed) and SIGINT close the readers before the booth
+        // ends: a libnfc device left open keeps its field on and its port marked as held.
+        ReaderShutdownOnSignal.install(hangUp: true, exitAtOnce: true)
         let choice = ReaderChoice(reader, logger: Log.logger("leadgate.pcsc"))
         let app = BoothApp(session: session, reader: choice.reader, selection: choice.selection, title: "booth",
                            fullScreen: Terminal.stdinIsTerminal && Terminal.stdoutIsTerminal)

@@ -40,33 +40,43 @@ extension Error {
 enum Terminal {
     static func printError(_ message: String) {
         let line = "leadgate: error: \(message)\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        writeError(line)
     }
 
     static func printWarning(_ message: String) {
-        FileHandle.standardError.write(Data("leadgate: warning: \(message)\n".utf8))
+        writeError("leadgate: warning: \(message)\n")
     }
 
     static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
     static var stdinIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
+    /// write(2) rather than FileHandle, here and in `write`: FileHandle turns a failed write
+    /// (EIO from a terminal that was closed, a full disk under a redirect) into a crash, and a
+    /// booth whose terminal closed must still close its readers and end cleanly.
     static func writeError(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        var text = text
+        text.withUTF8 { write(STDERR_FILENO, $0) }
     }
 
     static func write(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+        var text = text
+        text.withUTF8 { write(STDOUT_FILENO, $0) }
+    }
+
+    /// All of `bytes` to `descriptor`, or as much as it takes; a write that fails is dropped.
+    private static func write(_ descriptor: Int32, _ bytes: UnsafeBufferPointer<UInt8>) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            offset += n
+        }
     }
 
     /// Bytes to standard output, written in place (no `Data` copy of a large output).
     static func writeOut(_ bytes: UnsafeBufferPointer<UInt8>) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = Glibc.write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }  // a closed pipe: nothing more to say to it
-            offset += n
-        }
+        write(STDOUT_FILENO, bytes)
     }
 }

@@ -69,7 +69,7 @@ struct QuarantineCommand: ParsableCommand {
                 let store = try storeOptions.openExisting()
                 let entry: QuarantineEntry
                 do { entry = try store.quarantined(id) } catch { throw CommandFailure.storeFailure(error, path: storeOptions.path) }
-                if raw { FileHandle.standardOutput.write(Data(entry.raw)); return }
+                if raw { entry.raw.withUnsafeBufferPointer { Terminal.writeOut($0) }; return }
                 if json { Terminal.write(entryJSON(entry, withRaw: true) + "\n"); return }
                 var out = """
                     id:        \(entry.id)

@@ -16,20 +16,33 @@ enum ReaderShutdownOnSignal {
     /// The signal that asked the command to stop, if one did.
     static var signal: Int32? { received.withLock { $0 } }
 
+    /// True once ``install(hangUp:exitAtOnce:)`` ran: the booth's raw terminal then leaves
+    /// SIGTERM and SIGHUP to it (and is put back by it) rather than dying at once.
+    static var isInstalled: Bool { !sources.isEmpty }
+
     /// Installs the handlers once; call it from the command's task before readers are opened.
     /// A signal stops every reader, which ends the tap streams; the command closes them
     /// (``ReaderChoice/shutDown()``) and exits with ``signal``. Should it not, the process
     /// exits 3 s after the readers are closed.
-    static func install() {
+    ///
+    /// `hangUp` adds SIGHUP (a closed terminal). `exitAtOnce` is for the booth, whose screen
+    /// waits for keys rather than taps: its terminal is put back and it exits as soon as the
+    /// readers are closed (every tap and note is committed when it is shown, so nothing is lost).
+    static func install(hangUp: Bool = false, exitAtOnce: Bool = false) {
         guard sources.isEmpty else { return }
-        sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
+        sources = ([SIGINT, SIGTERM] + (hangUp ? [SIGHUP] : [])).map { number -> any DispatchSourceSignal in
             Glibc.signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
-                received.withLock { $0 = $0 ?? number }
+                let first = received.withLock { (signal: inout Int32?) -> Bool in
+                    defer { signal = signal ?? number }
+                    return signal == nil
+                }
+                guard first else { return }
+                if exitAtOnce { RawTerminal.restoreAfterSignal() }
                 Task {
                     await ReaderChoice.shutDown()
-                    try? await Task.sleep(for: .seconds(3))
+                    if !exitAtOnce { try? await Task.sleep(for: .seconds(3)) }
                     exit(128 + number)
                 }
             }

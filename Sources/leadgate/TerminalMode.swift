@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The controlling terminal in raw mode for the booth screen, restored on every way out.
 final class RawTerminal {
@@ -18,7 +19,11 @@ final class RawTerminal {
         isRaw = true
         // The alternate screen keeps the rep's shell scrollback intact; the cursor stays visible for typing.
         Terminal.write("\u{1B}[?1049h\u{1B}[H\u{1B}[2J")
-        Self.installSignalRestore(saved)
+        Self.savedForSignals = saved
+        Self.isRawForSignals.store(true, ordering: .sequentiallyConsistent)
+        // The booth closes its readers on a signal first (ReaderShutdownOnSignal), and puts
+        // the terminal back through `restoreAfterSignal`.
+        if !ReaderShutdownOnSignal.isInstalled { Self.installSignalRestore() }
     }
 
     func restore() {
@@ -26,6 +31,18 @@ final class RawTerminal {
         Terminal.write("\u{1B}[?1049l")
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
         isRaw = false
+        Self.isRawForSignals.store(false, ordering: .sequentiallyConsistent)
+    }
+
+    /// After SIGTERM or SIGHUP: the terminal as it was before the booth, if it is raw now.
+    static func restoreAfterSignal() {
+        guard isRawForSignals.exchange(false, ordering: .sequentiallyConsistent) else { return }
+        var t = savedForSignals
+        tcsetattr(STDIN_FILENO, TCSANOW, &t)
+        // write(2), not FileHandle: after a hang-up the terminal answers EIO, which FileHandle
+        // turns into a crash before the readers are closed.
+        let reset = "\u{1B}[?1049l"
+        _ = reset.withCString { Glibc.write(STDOUT_FILENO, $0, strlen($0)) }
     }
 
     /// Columns and rows of the terminal, or 100x30 when not a terminal.
@@ -38,10 +55,10 @@ final class RawTerminal {
     }
 
     nonisolated(unsafe) private static var savedForSignals = termios()
+    private static let isRawForSignals = Atomic<Bool>(false)
 
     /// SIGTERM or SIGHUP while raw: put the terminal back before dying.
-    private static func installSignalRestore(_ saved: termios) {
-        savedForSignals = saved
+    private static func installSignalRestore() {
         for sig in [SIGTERM, SIGHUP] {
             signal(sig) { number in
                 var t = RawTerminal.savedForSignals

@@ -111,6 +111,39 @@ struct ReadLibNFCTests {
         #expect(!again.stderr.contains("cannot open"), "\(again.stderr)")
     }
 
+    /// A booth stopped by a signal, or by its terminal closing, closes the libnfc device first
+    /// (before, it died with the field on and the port marked as held) and puts the terminal back.
+    @Test(arguments: ["TERM", "HUP", "closed terminal"])
+    func aBoothEndedBySignalClosesTheDevice(ending: String) async throws {
+        let emulator = try await PN532Emulator([.wait(60)])
+        let store = DemoCommandTests.freshStore()
+        defer { DemoCommandTests.remove(store) }
+        let pidFile = URL(fileURLWithPath: store).deletingLastPathComponent().appendingPathComponent("booth.pid").path
+        let terminal = try TmuxSession("sh -c 'echo $$ > \(pidFile); exec \(LeadgateBinary.url.path) booth --event \"RSA 2026\" --rep alice "
+                                       + "--reader \(emulator.readerName) --store \(store)'", environment: ["LEADGATE_LOG_LEVEL": "error"])
+        defer { terminal.kill() }
+        try await waitUntil(seconds: 30) { emulator.log().contains { $0["cmd"] as? String == "InListPassiveTarget" } }
+        let pid = try #require(Int32((try? String(contentsOfFile: pidFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""))
+
+        switch ending {
+        case "TERM": kill(pid, SIGTERM)
+        case "HUP": kill(pid, SIGHUP)
+        default: terminal.kill()
+        }
+        try await waitUntil(seconds: 20) { kill(pid, 0) != 0 }
+        let commands = emulator.log().compactMap { $0["cmd"] as? String }
+        let again = try await ChildProcess.leadgate(["read", "--reader", emulator.readerName, "--timeout", "1"])
+        await emulator.stop()
+
+        #expect(Array(commands.suffix(3)) == ["InRelease", "RFConfiguration", "PowerDown"], "\(commands.suffix(5))")
+        #expect(!again.stderr.contains("cannot open"), "\(again.stderr)")
+        if ending == "TERM" {
+            // Out of the alternate screen, and the status a SIGTERM gives.
+            let screen = try await terminal.waitFor("[exit 143]", timeout: .seconds(10))
+            #expect(!screen.contains("waiting for taps") || screen.contains("[exit 143]"))
+        }
+    }
+
     @Test func withoutReaderTheDeviceLibNFCsScanFindsIsReadAlsoAfterAnUnplug() async throws {
         let emulator = try await PN532Emulator([
             .tag("type2", uid: "04A1B2C3D4E5F6", ndef: Self.jane, hold: 1), .unplug(1),
