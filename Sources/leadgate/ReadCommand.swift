@@ -96,7 +96,7 @@ struct ReadCommand: AsyncParsableCommand {
         if simulatedFiles.isEmpty {
             let choice = ReaderChoice(reader, logger: logger)
             stream = choice.reader.events(on: choice.selection)
-            ReaderShutdownOnSignal.install()
+            ReaderShutdownOnSignal.install(hangUp: true)
         } else {
             let tags: [SimulatedTag]
             do { tags = try SimulatedTag.load(simulatedFiles.map { URL(fileURLWithPath: $0) }) } catch {
