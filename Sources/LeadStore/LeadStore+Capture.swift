@@ -272,8 +272,9 @@ extension LeadStore {
         }
         let completes = existing.tags.contains(Lead.incompleteTag) && lead.source.tagUID != nil
             && lead.source.tagUID == existing.source.tagUID && lead.source.channel != .import
+        var ownerBefore: String?
         if completes {
-            try complete(&existing, with: lead, db: db, at: now)
+            ownerBefore = try complete(&existing, with: lead, db: db, at: now)
         } else {
             try merge(lead, into: &existing, db: db, at: now)
         }
@@ -285,6 +286,10 @@ extension LeadStore {
                                      "channel": lead.source.channel.rawValue, "format": lead.source.format]
         if completes { change["completed"] = true }
         try appendEvent(leadID: existing.id, kind: "merged", data: change, at: now, db: db)
+        // Routed to someone else by the email now known: told like any assignment.
+        if let ownerBefore {
+            try appendEvent(leadID: existing.id, kind: "owner_changed", data: ["from": ownerBefore, "to": existing.owner], at: now, db: db)
+        }
         let remember = try db.prepared(Self.insertContentHashSQL)
         try remember.bind(1, event)
         try remember.bind(2, prepared.pointee.contentHash)
@@ -306,8 +311,9 @@ extension LeadStore {
     /// Completes a lead made from a tag that left mid-read with a clean read of the same tag:
     /// the lead becomes that read (its source, bytes and contact) and keeps the torn tap as a
     /// merged capture, its first capture time, note and changes. Its owner follows the
-    /// routing for the contact now known, unless someone set the owner meanwhile.
-    func complete(_ existing: inout Lead, with lead: Lead, db: SQLiteDatabase, at now: Date) throws(StoreError) {
+    /// routing for the contact now known, unless someone set the owner meanwhile; the owner
+    /// it had, when that changed it.
+    func complete(_ existing: inout Lead, with lead: Lead, db: SQLiteDatabase, at now: Date) throws(StoreError) -> String? {
         let torn = Capture(capturedAt: existing.capturedAt, source: existing.source, raw: existing.raw)
         existing.mergedCaptures.insert(torn, at: 0)
         existing.source = lead.source
@@ -317,8 +323,10 @@ extension LeadStore {
         let ownerSet = try db.prepared("SELECT 1 FROM lead_events WHERE lead_id = ? AND kind = 'owner_changed' LIMIT 1")
         defer { ownerSet.reset() }
         try ownerSet.bind(1, existing.id)
+        let ownerBefore = existing.owner
         if try !ownerSet.step() { existing.owner = lead.owner }
         try keepWithinLimits(&existing, db: db, at: now)
+        return existing.owner == ownerBefore ? nil : ownerBefore
     }
 
     /// Adds `lead`'s capture and contact to `existing`, keeping it within `LeadLimits`: a

@@ -39,8 +39,10 @@ import Testing
         #expect(lead.owner == "bob", "routed by the email now known")
         #expect(try t.store.scalar("SELECT dedupe_key FROM leads") == "email:jane@acme.example")
         let events = try t.store.events(forLead: lead.id)
-        #expect(events.map(\.kind) == ["created", "merged"])
-        #expect(events.last?.data.contains("\"completed\":true") == true, "\(events.last?.data ?? "")")
+        // The new owner is told as for any assignment (the notifier reads owner_changed).
+        #expect(events.map(\.kind) == ["created", "merged", "owner_changed"])
+        #expect(events[1].data.contains("\"completed\":true"), "\(events[1].data)")
+        #expect(events[2].data.contains("\"from\":\"alice\"") && events[2].data.contains("\"to\":\"bob\""), "\(events[2].data)")
         #expect(try t.store.lead(lead.id) == lead)
 
         // Jane's card tapped once more merges by her email, as any capture of her would.
@@ -60,6 +62,7 @@ import Testing
         let lead = try #require(try t.store.capture(Cards.candidate(jane, tagUID: Self.uid, policy: policy)).lead)
         #expect(lead.id == torn.id)
         #expect(lead.owner == "carol" && lead.note == "tall, red scarf")
+        #expect(try t.store.events(forLead: lead.id).map(\.kind).filter { $0 == "owner_changed" }.count == 1, "only carol's")
     }
 
     @Test func aPersonAlreadyALeadKeepsTheirLeadAndTheTornOneStays() throws {
